@@ -1,0 +1,94 @@
+"""Amounts as numbers with a unit and a displayed precision.
+
+Every printed amount stands for an interval: the value ± half a unit in its last displayed place.
+The unit and precision come from the document's ``amounts``, overridden by the table's ``amounts``
+and by a column entry in ``amounts.columns``; narrative figures use ``narrative.amounts``, where
+``precision: "as_written"`` takes each number's own decimals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from . import pointer as jp
+
+__all__ = ["Cell", "FACTOR", "amount_value", "cell_at", "decimals"]
+
+# Conversion to 元, the exact common unit for comparisons.
+FACTOR = {"元": Decimal(1), "万元": Decimal(10000)}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A resolved amount: its value in 元 and the half-width of its rounding interval in 元."""
+
+    pointer: str
+    value: Decimal
+    half: Decimal
+    unit: str
+    printed: Decimal | None  # the number as printed (None for blank/dash)
+    precision: int | None
+
+
+def amount_value(raw: Any) -> Decimal | None:
+    """The numeric value of an amount cell; blank (null) and "-" are zero; None for non-amounts."""
+    if raw is None or raw == "-":
+        return Decimal(0)
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    return None
+
+
+def decimals(value: Decimal, *, as_written: bool = False) -> int:
+    """Decimal places of a number: as written (keeping trailing zeros) or significant."""
+    exponent = value.as_tuple().exponent if as_written else value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def fmt_for(document: dict[str, Any], pointer: str) -> tuple[str | None, int | str | None]:
+    """(unit, precision) in force at an amount cell; precision may be "as_written"."""
+    tokens = jp.parse(pointer)
+    doc_fmt = document.get("amounts") if isinstance(document.get("amounts"), dict) else {}
+    if tokens and tokens[0] == "narrative":
+        narrative = document.get("narrative") or {}
+        nfmt = narrative.get("amounts") if isinstance(narrative.get("amounts"), dict) else {}
+        return nfmt.get("unit", doc_fmt.get("unit")), nfmt.get("precision", "as_written")
+    unit, precision = doc_fmt.get("unit"), doc_fmt.get("precision")
+    if len(tokens) >= 2 and tokens[0] == "tables":
+        table = (document.get("tables") or {}).get(tokens[1])
+        tfmt = table.get("amounts") if isinstance(table, dict) and isinstance(table.get("amounts"), dict) else {}
+        unit = tfmt.get("unit", unit)
+        precision = tfmt.get("precision", precision)
+        columns = tfmt.get("columns") if isinstance(tfmt.get("columns"), dict) else {}
+        if tokens[-1] in columns:
+            precision = columns[tokens[-1]]
+    return unit, precision
+
+
+def cell_at(document: dict[str, Any], pointer: str, raw: Any) -> Cell | None:
+    """Resolve one amount cell; None when the value is not an amount or its unit is unknown."""
+    value = amount_value(raw)
+    if value is None:
+        return None
+    unit, precision = fmt_for(document, pointer)
+    if unit not in FACTOR:
+        return None
+    factor = FACTOR[unit]
+    if raw is None or raw == "-":
+        # A blank or a dash states "none of this": exactly zero, no rounding.
+        return Cell(pointer, Decimal(0), Decimal(0), unit, None, None)
+    if precision == "as_written":
+        places = decimals(value, as_written=True)
+    elif isinstance(precision, int) and not isinstance(precision, bool):
+        places = precision
+    else:
+        return None
+    half = Decimal(5).scaleb(-(places + 1)) * factor
+    return Cell(pointer, value * factor, half, unit, value, places)

@@ -1,0 +1,107 @@
+"""The library entry point: ``validate(source) -> Report``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import pointer as jp
+from ._version import __version__
+from .emit import emit
+from .findings import Finding, Report, Skipped
+from .reader import Limits, read
+from .spec import Spec, get_spec
+
+__all__ = ["Selector", "validate"]
+
+
+class Selector:
+    """Which rules to report: ``select`` and ``ignore`` name rule ids or groups (the part before the dot)."""
+
+    def __init__(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> None:
+        self.select = tuple(select or ())
+        self.ignore = tuple(ignore or ())
+
+    @staticmethod
+    def _hit(rule_id: str, names: tuple[str, ...]) -> bool:
+        group = rule_id.split(".", 1)[0]
+        return any(n == rule_id or n == group for n in names)
+
+    def __call__(self, rule_id: str) -> bool:
+        if self.select and not self._hit(rule_id, self.select):
+            return False
+        return not self._hit(rule_id, self.ignore)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.select or self.ignore)
+
+
+def validate(
+    source: Any,
+    *,
+    profile: str | None = None,
+    strict_arithmetic: bool = False,
+    name: str | None = None,
+    limits: Limits | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    spec: Spec | None = None,
+) -> Report:
+    """Validate one disclosure and return its report.
+
+    ``source`` is a parsed document (a dict), a path, bytes, a binary file object or JSON text.
+    ``profile`` overrides the profile the document names. ``strict_arithmetic`` compares amounts
+    exactly instead of within their rounding envelopes. ``select``/``ignore`` filter rule ids or
+    groups. Problems in the document are findings; a missing or unreadable file raises ``InputError``;
+    a broken spec raises ``SpecError``.
+    """
+    spec = spec or get_spec()
+    selector = Selector(select, ignore)
+    policy = "strict" if strict_arithmetic else "rounding-aware"
+    result = read(source, name=name, limits=limits)
+    label = name or result.name
+    if result.problems:
+        findings = [emit(spec, None, p.rule, p.pointer, p.values, location=_input_location(p.line, p.column),
+                         line=p.line, column=p.column) for p in result.problems]
+        return _report(spec, findings, [], label, None, policy, selector, result.text)
+    document = result.document
+    findings = spec.schema_checker.check(document, profile)
+    pid = profile if profile is not None else document.get("profile")
+    skipped: list[Skipped] = []
+    if isinstance(pid, str) and pid in spec.profiles:
+        from .rules.engine import get_engine
+
+        broken = _broken_parts(findings, document)
+        rule_findings, skipped = get_engine(spec).run(document, pid, strict=strict_arithmetic,
+                                                      broken_tables=broken, select=selector if selector.active else None)
+        findings.extend(rule_findings)
+    return _report(spec, findings, skipped, label, pid if isinstance(pid, str) else None, policy, selector, result.text)
+
+
+def _input_location(line: int | None, column: int | None) -> str:
+    return f"文件第 {line} 行第 {column} 列" if isinstance(line, int) else "文件"
+
+
+def _broken_parts(findings: list[Finding], document: dict[str, Any]) -> set[str]:
+    """Tables (and the pseudo-parts narrative and ``*`` for the whole document) a schema finding touches."""
+    broken: set[str] = set()
+    for f in findings:
+        tokens = jp.parse(f.pointer)
+        if len(tokens) >= 2 and tokens[0] == "tables":
+            broken.add(tokens[1])
+        elif tokens[:1] == ["narrative"]:
+            broken.add("narrative")
+        elif tokens[:1] == ["amounts"] or not isinstance(document.get("amounts"), dict):
+            broken.add("*")
+    return broken
+
+
+def _report(spec: Spec, findings: list[Finding], skipped: list[Skipped], source: str | None, profile: str | None,
+            policy: str, selector: Callable[[str], bool], text: str | None) -> Report:
+    kept = [f for f in findings if selector(f.rule)]
+    order = spec.table_order
+    kept.sort(key=lambda f: (jp.sort_key(f.pointer, order), f.rule, f.message))
+    skipped.sort(key=lambda s: s.rule)
+    return Report(tuple(kept), source=source, profile=profile, policy=policy, skipped=tuple(skipped),
+                  spec_version=spec.version, engine_version=__version__, text=text)

@@ -1,0 +1,51 @@
+"""Turning a rule id and the values of one occurrence into a Finding, with messages from the rule files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from .findings import Finding, Severity
+from .rules.model import render
+from .spec import Spec
+
+__all__ = ["emit", "show"]
+
+_MAX_SHOWN = 80
+
+
+def show(value: Any) -> str:
+    """A value as it may appear inside a message: exact, short, printable."""
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+    elif value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, (list, tuple)):
+        text = "、".join(show(v) for v in value)
+    else:
+        text = str(value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(text) > _MAX_SHOWN:
+        text = text[: _MAX_SHOWN - 1] + "…"
+    return text
+
+
+def emit(spec: Spec, document: Any, rule_id: str, pointer: str, values: Mapping[str, Any] | None = None, *,
+         severity: Severity | None = None, location: str | None = None, **extra: Any) -> Finding:
+    """Build the finding of ``rule_id`` at ``pointer``; ``values`` fill the message placeholders."""
+    rule = spec.rule(rule_id)
+    shown = {k: show(v) for k, v in (values or {}).items()}
+    return Finding(
+        rule=rule.id,
+        severity=severity or rule.severity,
+        pointer=pointer,
+        location=location if location is not None else spec.location(document, pointer),
+        message=render(rule.message, shown),
+        message_en=render(rule.message_en, shown),
+        **extra,
+    )

@@ -1,0 +1,70 @@
+"""JSON Pointers (RFC 6901): the only way findings address a place in a document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["escape", "join", "parse", "resolve", "sort_key"]
+
+
+def escape(token: str | int) -> str:
+    """Escape one reference token."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join(base: str, *tokens: str | int) -> str:
+    """Append reference tokens to a pointer."""
+    return base + "".join("/" + escape(t) for t in tokens)
+
+
+def from_path(tokens: Iterable[str | int]) -> str:
+    """Build a pointer from a sequence of tokens (for example a jsonschema ``absolute_path``)."""
+    return "".join("/" + escape(t) for t in tokens)
+
+
+def parse(pointer: str) -> list[str]:
+    """Split a pointer into unescaped tokens."""
+    if pointer == "":
+        return []
+    if not pointer.startswith("/"):
+        raise ValueError(f"not a JSON Pointer: {pointer!r}")
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+_MISSING = object()
+
+
+def resolve(document: Any, pointer: str, default: Any = _MISSING) -> Any:
+    """Return the value a pointer designates; ``default`` (or KeyError) when it does not resolve."""
+    node = document
+    for token in parse(pointer):
+        if isinstance(node, dict):
+            if token not in node:
+                break
+            node = node[token]
+        elif isinstance(node, list):
+            if not token.isdigit() or int(token) >= len(node) or (token != "0" and token[0] == "0"):
+                break
+            node = node[int(token)]
+        else:
+            break
+    else:
+        return node
+    if default is _MISSING:
+        raise KeyError(pointer)
+    return default
+
+
+def sort_key(pointer: str, table_order: dict[str, int] | None = None) -> tuple[tuple[int, int, str], ...]:
+    """Order pointers in document order: array indexes numerically, tables in spec order."""
+    key: list[tuple[int, int, str]] = []
+    tokens = parse(pointer)
+    for i, token in enumerate(tokens):
+        if token.isdigit():
+            key.append((0, int(token), ""))
+        elif table_order is not None and i == 1 and tokens[0] == "tables" and token in table_order:
+            key.append((0, table_order[token], token))
+        else:
+            key.append((1, 0, token))
+    return tuple(key)

@@ -1,0 +1,98 @@
+"""Rule definitions as loaded from the YAML rule files: frozen, validated at load."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import SpecError
+from ..findings import Severity
+
+__all__ = ["RuleDef", "RuleGroup", "render"]
+
+
+@dataclass(frozen=True)
+class RuleDef:
+    """One rule as written in a rule file."""
+
+    id: str
+    group: str
+    severity: Severity
+    kind: str
+    title: str
+    title_en: str
+    message: str
+    message_en: str
+    basis: str
+    description: str = ""
+    description_en: str = ""
+    refs: tuple[str, ...] = ()
+    when: tuple[Mapping[str, Any], ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    file: str = ""
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The rules of one file."""
+
+    id: str
+    title: str
+    title_en: str
+    description: str
+    description_en: str
+    file: str
+    rules: tuple[RuleDef, ...]
+
+
+class _Values(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(template: str, values: Mapping[str, Any]) -> str:
+    """Fill a message template; a placeholder with no value stays visible rather than failing."""
+    return string.Formatter().vformat(template, (), _Values(values))
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def rule_from_yaml(raw: Mapping[str, Any], group: str, file: str) -> RuleDef:
+    line = getattr(raw, "line", 0)
+    rid = raw["id"]
+    if not rid.startswith(group + "."):
+        raise SpecError(f"rule id must start with the group name {group!r}.", file=file, line=line, rule=rid)
+    for key in ("message", "title"):
+        for lang in ("zh", "en"):
+            try:
+                placeholders(raw[key][lang])
+            except ValueError as exc:
+                raise SpecError(f"{key}.{lang} is not a valid template: {exc}", file=file, line=line, rule=rid) from None
+    desc = raw.get("description") or {}
+    return RuleDef(
+        id=rid,
+        group=group,
+        severity=Severity(raw["severity"]),
+        kind=raw["kind"],
+        title=raw["title"]["zh"],
+        title_en=raw["title"]["en"],
+        message=raw["message"]["zh"],
+        message_en=raw["message"]["en"],
+        basis=raw["basis"],
+        description=desc.get("zh", ""),
+        description_en=desc.get("en", ""),
+        refs=tuple(raw.get("refs", ())),
+        when=tuple(raw.get("when", ())),
+        params=raw.get("params", {}),
+        file=file,
+        line=line,
+    )

@@ -1,0 +1,128 @@
+"""Cell references in rule files: ``TABLE:PATH``, parsed once at load, resolved per document.
+
+``TABLE`` is a table id, ``narrative`` or ``document``. ``PATH`` is dot-separated field names; an array
+step selects rows by key (``rows[code=215]``, ``units[*].projects[name=…]``) or takes every row
+(``rows[*]``). Rules never address an array index: printed row order is not meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .. import pointer as jp
+from ..labels import LabelNode
+
+__all__ = ["Ref", "Step", "parse_path", "parse_ref"]
+
+_STEP = re.compile(r"^([a-z_][a-z0-9_]*)(?:\[(\*|([a-z_][a-z0-9_]*)=([^\]]+))\])?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    all: bool = False
+    key: str | None = None
+    value: str | None = None
+
+    @property
+    def selects(self) -> bool:
+        return self.all or self.key is not None
+
+    def __str__(self) -> str:
+        if self.all:
+            return f"{self.name}[*]"
+        if self.key is not None:
+            return f"{self.name}[{self.key}={self.value}]"
+        return self.name
+
+
+def parse_path(text: str) -> tuple[Step, ...]:
+    steps = []
+    for part in text.split("."):
+        m = _STEP.match(part)
+        if not m:
+            raise ValueError(f"bad path step {part!r} in {text!r}")
+        name, sel, key, value = m.groups()
+        steps.append(Step(name, all=sel == "*", key=key, value=value))
+    return tuple(steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A parsed reference. ``table`` is None for narrative/document roots."""
+
+    root: str
+    steps: tuple[Step, ...]
+    text: str
+
+    @property
+    def table(self) -> str | None:
+        return None if self.root in ("narrative", "document") else self.root
+
+    @property
+    def base(self) -> str:
+        if self.root == "document":
+            return ""
+        if self.root == "narrative":
+            return "/narrative"
+        return "/tables/" + jp.escape(self.root)
+
+    @property
+    def multiple(self) -> bool:
+        return any(s.all for s in self.steps)
+
+    def container(self, document: dict[str, Any]) -> Any:
+        if self.root == "document":
+            return document
+        if self.root == "narrative":
+            return document.get("narrative")
+        tables = document.get("tables")
+        return tables.get(self.root) if isinstance(tables, dict) else None
+
+    def resolve(self, document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+        """(pointer, value) of every cell the reference designates and the document has."""
+        node = self.container(document)
+        if node is None:
+            return
+        yield from walk(node, self.base, self.steps)
+
+    def label_node(self, tree: LabelNode) -> LabelNode | None:
+        node: LabelNode | None = tree
+        path = {"document": [], "narrative": ["narrative"]}.get(self.root, ["tables", self.root])
+        for token in path:
+            node = node.props.get(token) if node else None
+        for step in self.steps:
+            node = node.props.get(step.name) if node else None
+            if node is not None and step.selects:
+                node = node.items
+        return node
+
+
+def walk(node: Any, ptr: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, Any]]:
+    if not steps:
+        yield ptr, node
+        return
+    step, rest = steps[0], steps[1:]
+    if not isinstance(node, dict) or step.name not in node:
+        return
+    child = node[step.name]
+    here = jp.join(ptr, step.name)
+    if not step.selects:
+        yield from walk(child, here, rest)
+        return
+    if not isinstance(child, list):
+        return
+    for i, item in enumerate(child):
+        if step.key is not None and (not isinstance(item, dict) or str(item.get(step.key)) != step.value):
+            continue
+        yield from walk(item, jp.join(here, i), rest)
+
+
+def parse_ref(text: str) -> Ref:
+    root, sep, path = text.partition(":")
+    if not sep or not root:
+        raise ValueError(f"reference {text!r} must be TABLE:PATH")
+    return Ref(root, parse_path(path) if path else (), text)

@@ -1,0 +1,201 @@
+"""The JSON Schema layer: one compiled validator per profile, errors turned into findings.
+
+Which rule a schema error belongs to is data: a schema node may carry ``x-rule`` (a rule id, or an
+object mapping JSON Schema keywords to rule ids); otherwise the keyword decides. Messages are built
+from the rule files, never from the validator's own text, which can quote whole instances.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from . import pointer as jp
+from .emit import emit, show
+from .findings import Finding
+from .labels import node_at
+from .spec import Spec
+
+__all__ = ["SchemaChecker"]
+
+_DEFAULT_RULE = {
+    "required": "schema.required",
+    "additionalProperties": "schema.unknown-field",
+    "unevaluatedProperties": "schema.unknown-field",
+    "type": "schema.type",
+    "enum": "schema.value",
+    "const": "schema.value",
+    "minimum": "schema.value",
+    "maximum": "schema.value",
+    "exclusiveMinimum": "schema.value",
+    "exclusiveMaximum": "schema.value",
+    "minLength": "schema.value",
+    "maxLength": "schema.value",
+    "pattern": "schema.value",
+    "minItems": "schema.value",
+    "maxItems": "schema.value",
+}
+_TYPE_ZH = {"object": "对象", "array": "数组", "string": "字符串", "number": "数字", "integer": "整数",
+            "boolean": "布尔值", "null": "null"}
+_TYPE_EN = {"object": "an object", "array": "an array", "string": "a string", "number": "a number",
+            "integer": "an integer", "boolean": "a boolean", "null": "null"}
+_UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)", re.DOTALL)
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, (float,)) or type(value).__name__ == "Decimal":
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _types(value: Any, table: dict[str, str], joiner: str) -> str:
+    names = value if isinstance(value, list) else [value]
+    return joiner.join(table.get(n, str(n)) for n in names)
+
+
+class SchemaChecker:
+    """Validates documents against a profile's schema. Validators are compiled once, shared by threads."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.registry: Registry[Any] = Registry().with_resources(
+            (uri, Resource.from_contents(schema, default_specification=DRAFT202012))
+            for uri, schema in spec.schemas.items()
+        ).crawl()
+        self._validators: dict[str, Draft202012Validator] = {}
+        self._lock = threading.Lock()
+
+    def validator(self, uri: str) -> Draft202012Validator:
+        with self._lock:
+            v = self._validators.get(uri)
+            if v is None:
+                v = self._validators[uri] = Draft202012Validator(self.spec.schemas[uri], registry=self.registry)
+            return v
+
+    def check(self, document: dict[str, Any], profile: str | None) -> list[Finding]:
+        """All schema findings for ``document`` under ``profile`` (None: the document's own)."""
+        spec = self.spec
+        findings: list[Finding] = []
+        pid = profile if profile is not None else document.get("profile")
+        if isinstance(pid, str) and pid in spec.profiles:
+            uri = spec.profiles[pid].uri
+        else:
+            uri = spec.document_uri
+            if profile is not None or isinstance(pid, str):
+                findings.append(emit(spec, document, "schema.profile-unknown", "/profile" if profile is None else "",
+                                     {"value": pid, "known": ", ".join(spec.profiles)}))
+        for error in self.validator(uri).iter_errors(document):
+            findings.extend(self._findings(error, document, pid))
+        return findings
+
+    # ------------------------------------------------------------------ mapping
+    def _rule_for(self, error: ValidationError) -> str:
+        keyword = str(error.validator)
+        annotation = error.schema.get("x-rule") if isinstance(error.schema, dict) else None
+        if isinstance(annotation, str):
+            return annotation
+        if isinstance(annotation, dict) and keyword in annotation:
+            return str(annotation[keyword])
+        return _DEFAULT_RULE.get(keyword, "schema.invalid")
+
+    def _title(self, tokens: list[str]) -> str:
+        node = node_at(self.spec.labels, tokens)
+        if node is not None and node.title:
+            return node.title
+        return tokens[-1] if tokens else "文档"
+
+    def _findings(self, error: ValidationError, document: Any, profile: Any) -> Iterator[Finding]:
+        spec = self.spec
+        tokens = [str(t) for t in error.absolute_path]
+        ptr = jp.from_path(tokens)
+        keyword = str(error.validator)
+        rule = self._rule_for(error)
+        instance = error.instance
+        base = {"profile": profile}
+        if keyword == "required":
+            for name in error.validator_value:
+                if isinstance(instance, dict) and name not in instance and repr(name) in error.message:
+                    title = self._title([*tokens, name])
+                    yield emit(spec, document, rule, ptr, {**base, "name": name, "title": title},
+                               location=spec.location(document, jp.join(ptr, name)))
+            return
+        if keyword in ("additionalProperties", "unevaluatedProperties"):
+            extras = self._extras(error)
+            for name in extras:
+                here = jp.join(ptr, name)
+                values = {**base, "name": name, "title": self._title([*tokens, name]),
+                          "known": ", ".join(spec.tables)}
+                yield emit(spec, document, rule, here, values)
+            return
+        title = self._title(tokens)
+        actual = json_type(instance)
+        values: dict[str, Any] = {
+            **base,
+            "name": tokens[-1] if tokens else "",
+            "title": title,
+            "value": instance if not isinstance(instance, (dict, list)) else _TYPE_ZH[actual],
+            "actual": _TYPE_ZH[actual],
+            "actual_en": _TYPE_EN[actual],
+        }
+        if keyword == "type":
+            values["expected"] = _types(error.validator_value, _TYPE_ZH, "或")
+            values["expected_en"] = _types(error.validator_value, _TYPE_EN, " or ")
+        elif keyword == "pattern":
+            shape = error.schema.get("x-shape", {}) if isinstance(error.schema, dict) else {}
+            values["shape"] = shape.get("zh", f"匹配 {error.validator_value}")
+            values["detail"] = f"不符合格式 {error.validator_value}"
+            values["detail_en"] = f"does not match {error.validator_value}"
+            if "en" in shape:
+                values["shape_en"] = shape["en"]
+        elif keyword in ("enum", "const"):
+            allowed = error.validator_value if keyword == "enum" else [error.validator_value]
+            values["detail"] = "应为以下之一：" + "、".join(show(v) for v in allowed)
+            values["detail_en"] = "expected one of " + ", ".join(show(v) for v in allowed)
+        elif keyword == "minLength":
+            values["detail"] = "不能是空字符串（空白单元格请用 null）"
+            values["detail_en"] = "must not be an empty string (use null for a blank cell)"
+        elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            rel = {"minimum": ("不得小于", "must be at least"), "maximum": ("不得大于", "must be at most"),
+                   "exclusiveMinimum": ("必须大于", "must be greater than"),
+                   "exclusiveMaximum": ("必须小于", "must be less than")}[keyword]
+            values["detail"] = f"{rel[0]} {show(error.validator_value)}"
+            values["detail_en"] = f"{rel[1]} {show(error.validator_value)}"
+        elif keyword in ("minItems", "maxItems"):
+            values["detail"] = f"数组元素个数{'至少' if keyword == 'minItems' else '至多'}为 {error.validator_value}"
+            values["detail_en"] = f"needs {'at least' if keyword == 'minItems' else 'at most'} {error.validator_value} items"
+        else:
+            values["detail"] = f"违反约束 {keyword}"
+            values["detail_en"] = f"violates {keyword}"
+        if rule == "schema.table-not-in-profile":
+            values["title"] = spec.tables[tokens[-1]].title if tokens and tokens[-1] in spec.tables else title
+        yield emit(spec, document, rule, ptr, values)
+
+    @staticmethod
+    def _extras(error: ValidationError) -> list[str]:
+        instance = error.instance
+        if not isinstance(instance, dict):
+            return []
+        if error.validator == "additionalProperties" and isinstance(error.schema, dict):
+            known = error.schema.get("properties", {})
+            patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+            return [k for k in instance if k not in known and not any(p.search(k) for p in patterns)]
+        match = _UNEXPECTED.search(error.message)
+        listed = match.group(1) if match else ""
+        return [k for k in instance if repr(k) in listed]

@@ -1,0 +1,244 @@
+"""The spec in force: schemas, profiles, rule files and code lists, loaded once into an immutable object.
+
+Where the files are: a built wheel carries them as package data under ``budget_disclosure/_spec``;
+a checkout (and an editable install) reads them from the repository root. There is one copy.
+``BUDGET_DISCLOSURE_SPEC`` may point at another spec folder (one holding schemas/ and rules/).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import SpecError
+from .labels import LabelNode, build_label_tree, make_resolver
+from .rules.model import RuleDef, RuleGroup, rule_from_yaml
+from .yamlload import load_yaml
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .schemacheck import SchemaChecker
+
+__all__ = ["ProfileInfo", "Spec", "TableInfo", "get_spec", "spec_root"]
+
+PROFILES_FILE = "profiles.yaml"
+
+
+def spec_root() -> Path:
+    """The folder that holds schemas/ and rules/."""
+    env = os.environ.get("BUDGET_DISCLOSURE_SPEC")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    bundled = here / "_spec"
+    if (bundled / "schemas").is_dir():
+        return bundled
+    checkout = here.parent.parent
+    if (checkout / "schemas").is_dir() and (checkout / "rules").is_dir():
+        return checkout
+    raise SpecError(f"cannot find the spec files (looked in {bundled} and {checkout}); "
+                    "set BUDGET_DISCLOSURE_SPEC to the folder holding schemas/ and rules/")
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    id: str
+    title: str
+    titles: tuple[str, ...]
+    uri: str
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    id: str
+    title: str
+    description: str
+    tables: tuple[str, ...]
+    uri: str
+    meta: Mapping[str, Any]
+    rule_groups: tuple[str, ...]
+    settings: Mapping[str, Any]
+
+
+def _read_json(path: Path, root: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SpecError(f"cannot read JSON: {exc}", file=str(path.relative_to(root))) from None
+
+
+class Spec:
+    """Everything the validator knows, read from the spec files. Immutable once built; thread-safe."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or spec_root()).resolve()
+        schemas_dir = self.root / "schemas"
+        rules_dir = self.root / "rules"
+        if not schemas_dir.is_dir() or not rules_dir.is_dir():
+            raise SpecError(f"{self.root} has no schemas/ or rules/ folder")
+        self.version = (schemas_dir / "VERSION").read_text(encoding="utf-8").strip()
+        self.files: dict[str, Path] = {
+            str(p.relative_to(self.root)).replace(os.sep, "/"): p
+            for folder in (schemas_dir, rules_dir)
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")
+        }
+        digest = hashlib.sha256()
+        for rel in sorted(self.files):
+            digest.update(rel.encode() + b"\0" + self.files[rel].read_bytes() + b"\0")
+        self.digest = digest.hexdigest()
+
+        # Schemas, keyed by $id.
+        self.schemas: dict[str, dict[str, Any]] = {}
+        self.schema_files: dict[str, str] = {}
+        for rel, path in self.files.items():
+            if rel.startswith("schemas/") and rel.endswith(".json"):
+                schema = _read_json(path, self.root)
+                sid = schema.get("$id")
+                if not isinstance(sid, str):
+                    raise SpecError("schema has no $id", file=rel)
+                self.schemas[sid] = schema
+                self.schema_files[sid] = rel
+        self.base_uri = self._uri_of("schemas/document.json").rsplit("/", 1)[0] + "/"
+        document = self.schemas[self.document_uri]
+
+        # Tables, in the order document.json lists them.
+        self.tables: dict[str, TableInfo] = {}
+        for tid, sub in document["properties"]["tables"]["properties"].items():
+            uri = self.base_uri + sub["$ref"]
+            tschema = self.schemas[uri]
+            self.tables[tid] = TableInfo(tid, tschema["title"], tuple(tschema.get("x-table", {}).get("titles", ())), uri)
+        self.table_order = {tid: i for i, tid in enumerate(self.tables)}
+
+        # Rule groups.
+        self.groups: dict[str, RuleGroup] = {}
+        self.rules: dict[str, RuleDef] = {}
+        self._load_rules(rules_dir)
+
+        # Profiles: the table set from schemas/profiles/*.json, the rule groups from rules/profiles.yaml.
+        self.profiles: dict[str, ProfileInfo] = {}
+        self._load_profiles(rules_dir)
+
+    # ------------------------------------------------------------------ loading
+    def _uri_of(self, rel: str) -> str:
+        for uri, file in self.schema_files.items():
+            if file == rel:
+                return uri
+        raise SpecError("missing schema file", file=rel)
+
+    @property
+    def document_uri(self) -> str:
+        return self.base_uri + "document.json"
+
+    def _load_rules(self, rules_dir: Path) -> None:
+        from jsonschema import Draft202012Validator
+
+        meta = Draft202012Validator(self.schemas[self.base_uri + "rules.schema.json"])
+        for path in sorted(rules_dir.glob("*.yaml")):
+            if path.name == PROFILES_FILE:
+                continue
+            rel = str(path.relative_to(self.root))
+            raw = load_yaml(path, display=rel)
+            errors = sorted(meta.iter_errors(raw), key=lambda e: list(e.absolute_path))
+            if errors:
+                err = errors[0]
+                node: Any = raw
+                rule_id = None
+                line = getattr(raw, "line", None)
+                for token in err.absolute_path:
+                    node = node[token]
+                    if isinstance(node, dict):
+                        line = getattr(node, "line", line)
+                        rule_id = node.get("id", rule_id) if isinstance(node.get("id"), str) else rule_id
+                at = "/".join(str(t) for t in err.absolute_path)
+                raise SpecError(f"does not match schemas/rules.schema.json at /{at}: {err.message}",
+                                file=rel, line=line, rule=rule_id)
+            group = raw["group"]
+            if group in self.groups:
+                raise SpecError(f"group {group!r} is defined twice", file=rel)
+            rules = []
+            for item in raw["rules"]:
+                rule = rule_from_yaml(item, group, rel)
+                if rule.id in self.rules:
+                    raise SpecError(f"duplicate rule id (first in {self.rules[rule.id].where})",
+                                    file=rel, line=rule.line, rule=rule.id)
+                self.rules[rule.id] = rule
+                rules.append(rule)
+            title = raw["title"]
+            desc = raw.get("description") or {}
+            self.groups[group] = RuleGroup(group, title["zh"], title["en"], desc.get("zh", ""),
+                                           desc.get("en", ""), rel, tuple(rules))
+
+    def _load_profiles(self, rules_dir: Path) -> None:
+        rel = f"rules/{PROFILES_FILE}"
+        raw = load_yaml(rules_dir / PROFILES_FILE, display=rel)
+        settings = raw.get("profiles") if isinstance(raw, dict) else None
+        if not isinstance(settings, dict):
+            raise SpecError("expected a mapping under 'profiles'", file=rel)
+        for uri, file in sorted(self.schema_files.items(), key=lambda kv: kv[1]):
+            if not file.startswith("schemas/profiles/"):
+                continue
+            schema = self.schemas[uri]
+            meta = schema.get("x-profile", {})
+            pid = meta.get("id")
+            if file != f"schemas/profiles/{pid}.json":
+                raise SpecError(f"x-profile.id {pid!r} does not match the file name", file=file)
+            if pid not in settings:
+                raise SpecError(f"profile {pid!r} has no entry in {rel}", file=file)
+            conf = settings[pid]
+            groups = tuple(conf.get("rule_groups", ()))
+            for g in groups:
+                if g not in self.groups:
+                    raise SpecError(f"profile {pid!r} selects unknown rule group {g!r}", file=rel,
+                                    line=getattr(conf, "line", None))
+            tables = tuple(schema["properties"]["tables"]["required"])
+            for t in tables:
+                if t not in self.tables:
+                    raise SpecError(f"profile requires unknown table {t!r}", file=file)
+            self.profiles[pid] = ProfileInfo(pid, schema["title"], schema.get("description", ""), tables, uri,
+                                             meta, groups, {k: v for k, v in conf.items() if k != "rule_groups"})
+        for pid in settings:
+            if pid not in self.profiles:
+                raise SpecError(f"profile {pid!r} has no schema schemas/profiles/{pid}.json", file=rel)
+
+    # ------------------------------------------------------------------ derived, built on first use
+    @cached_property
+    def labels(self) -> LabelNode:
+        return build_label_tree(self.document_uri, make_resolver(self.schemas))
+
+    @cached_property
+    def schema_checker(self) -> SchemaChecker:
+        from .schemacheck import SchemaChecker
+
+        return SchemaChecker(self)
+
+    def rule(self, rule_id: str) -> RuleDef:
+        try:
+            return self.rules[rule_id]
+        except KeyError:
+            raise SpecError(f"the engine refers to rule {rule_id!r}, which no rule file defines") from None
+
+    def location(self, document: Any, pointer: str) -> str:
+        from .labels import location
+
+        return location(self.labels, document, pointer)
+
+
+_LOCK = threading.Lock()
+_SPECS: dict[Path, Spec] = {}
+
+
+def get_spec(root: Path | None = None) -> Spec:
+    """The spec at ``root`` (default: the one in force), loaded once per process."""
+    key = (root or spec_root()).resolve()
+    with _LOCK:
+        spec = _SPECS.get(key)
+        if spec is None:
+            spec = _SPECS[key] = Spec(key)
+        return spec

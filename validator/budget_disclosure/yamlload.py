@@ -1,0 +1,74 @@
+"""Safe YAML loading for spec files: no code execution, exact decimals, duplicate keys refused, line numbers kept."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SpecError
+
+__all__ = ["LineDict", "load_yaml"]
+
+# libyaml's parser when present (about 8x faster for the rule files); construction stays in Python
+# either way, so both loaders build the same values.
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict[str, Any]):
+    """A mapping that remembers the line (1-based) it starts on in its YAML file."""
+
+    line: int = 0
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    pass
+
+
+def _mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise SpecError(f"mapping key {key!r} is not a string", line=key_node.start_mark.line + 1)
+        if key in out:
+            raise SpecError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
+        out[key] = loader.construct_object(value_node, deep=True)
+    return out
+
+
+def _float(loader: Any, node: yaml.ScalarNode) -> Decimal:
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise SpecError(f"number {text!r} is not a finite decimal", line=node.start_mark.line + 1) from None
+    if not value.is_finite():
+        raise SpecError(f"number {text!r} is not finite", line=node.start_mark.line + 1)
+    return value
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor("tag:yaml.org,2002:float", _float)
+
+
+def load_yaml(path: Path, *, display: str | None = None) -> Any:
+    """Load one YAML file safely; errors name the file and line."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"cannot read: {exc}", file=name) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except SpecError as exc:
+        raise SpecError(str(exc).split(": ", 1)[-1], file=name, line=exc.line) from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise SpecError(f"YAML syntax: {exc.problem or exc}", file=name, line=line) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"YAML: {exc}", file=name) from None
