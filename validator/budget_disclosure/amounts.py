@@ -61,6 +61,9 @@ def fmt_for(document: dict[str, Any], pointer: str) -> tuple[str | None, int | s
         nfmt = narrative.get("amounts") if isinstance(narrative.get("amounts"), dict) else {}
         return nfmt.get("unit", doc_fmt.get("unit")), nfmt.get("precision", "as_written")
     unit, precision = doc_fmt.get("unit"), doc_fmt.get("precision")
+    doc_columns = doc_fmt.get("columns") if isinstance(doc_fmt.get("columns"), dict) else {}
+    if tokens and tokens[-1] in doc_columns:
+        precision = doc_columns[tokens[-1]]
     if len(tokens) >= 2 and tokens[0] == "tables":
         table = (document.get("tables") or {}).get(tokens[1])
         tfmt = table.get("amounts") if isinstance(table, dict) and isinstance(table.get("amounts"), dict) else {}

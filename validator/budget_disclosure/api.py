@@ -62,25 +62,30 @@ def validate(
     result = read(source, name=name, limits=limits)
     label = name or result.name
     if result.problems:
-        findings = [emit(spec, None, p.rule, p.pointer, p.values, location=_input_location(p.line, p.column),
+        findings = [emit(spec, None, p.rule, p.pointer, p.values, location=_input_location(spec, p.pointer, p.line, p.column),
                          line=p.line, column=p.column) for p in result.problems]
-        return _report(spec, findings, [], label, None, policy, selector, result.text)
+        return _report(spec, findings, [], label, None, policy, selector, result.text, frozenset())
     document = result.document
     findings = spec.schema_checker.check(document, profile)
     pid = profile if profile is not None else document.get("profile")
     skipped: list[Skipped] = []
+    applied: frozenset[str] = frozenset()
     if isinstance(pid, str) and pid in spec.profiles:
         from .rules.engine import get_engine
 
         broken = _broken_parts(findings, document)
-        rule_findings, skipped = get_engine(spec).run(document, pid, strict=strict_arithmetic,
-                                                      broken_tables=broken, select=selector if selector.active else None)
-        findings.extend(rule_findings)
-    return _report(spec, findings, skipped, label, pid if isinstance(pid, str) else None, policy, selector, result.text)
+        run = get_engine(spec).run(document, pid, strict=strict_arithmetic, broken_tables=broken,
+                                   select=selector if selector.active else None)
+        findings.extend(run.findings)
+        skipped = run.skipped
+        applied = frozenset(run.applied)
+    return _report(spec, findings, skipped, label, pid if isinstance(pid, str) else None, policy, selector, result.text,
+                   applied)
 
 
-def _input_location(line: int | None, column: int | None) -> str:
-    return f"文件第 {line} 行第 {column} 列" if isinstance(line, int) else "文件"
+def _input_location(spec: Spec, pointer: str, line: int | None, column: int | None) -> str:
+    where = spec.location(None, pointer) if pointer else "文件"
+    return f"{where}（第 {line} 行第 {column} 列）" if isinstance(line, int) else where
 
 
 def _broken_parts(findings: list[Finding], document: dict[str, Any]) -> set[str]:
@@ -98,10 +103,10 @@ def _broken_parts(findings: list[Finding], document: dict[str, Any]) -> set[str]
 
 
 def _report(spec: Spec, findings: list[Finding], skipped: list[Skipped], source: str | None, profile: str | None,
-            policy: str, selector: Callable[[str], bool], text: str | None) -> Report:
+            policy: str, selector: Callable[[str], bool], text: str | None, applied: frozenset[str]) -> Report:
     kept = [f for f in findings if selector(f.rule)]
     order = spec.table_order
     kept.sort(key=lambda f: (jp.sort_key(f.pointer, order), f.rule, f.message))
     skipped.sort(key=lambda s: s.rule)
     return Report(tuple(kept), source=source, profile=profile, policy=policy, skipped=tuple(skipped),
-                  spec_version=spec.version, engine_version=__version__, text=text)
+                  spec_version=spec.version, engine_version=__version__, text=text, applied=applied)

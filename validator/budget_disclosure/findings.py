@@ -110,6 +110,7 @@ class Report:
     engine_version: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     text: str | None = field(default=None, repr=False, compare=False)
+    applied: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @property
     def valid(self) -> bool:

@@ -101,7 +101,9 @@ class SchemaChecker:
             if profile is not None or isinstance(pid, str):
                 findings.append(emit(spec, document, "schema.profile-unknown", "/profile" if profile is None else "",
                                      {"value": pid, "known": ", ".join(spec.profiles)}))
-        for error in self.validator(uri).iter_errors(document):
+        # An explicit profile overrides the document's: validate as if the document named it.
+        instance = document if profile is None else {**document, "profile": profile}
+        for error in self.validator(uri).iter_errors(instance):
             findings.extend(self._findings(error, document, pid))
         return findings
 

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .codelists import CodeList, Framework, load_codelist, load_framework
 from .errors import SpecError
 from .labels import LabelNode, build_label_tree, make_resolver
 from .rules.model import RuleDef, RuleGroup, rule_from_yaml
@@ -178,9 +179,10 @@ class Spec:
     def _load_profiles(self, rules_dir: Path) -> None:
         rel = f"rules/{PROFILES_FILE}"
         raw = load_yaml(rules_dir / PROFILES_FILE, display=rel)
-        settings = raw.get("profiles") if isinstance(raw, dict) else None
-        if not isinstance(settings, dict):
-            raise SpecError("expected a mapping under 'profiles'", file=rel)
+        from .codelists import _validate
+
+        _validate(raw, self.base_uri + "profiles.schema.json", self.schemas, rel)
+        settings = raw["profiles"]
         for uri, file in sorted(self.schema_files.items(), key=lambda kv: kv[1]):
             if not file.startswith("schemas/profiles/"):
                 continue
@@ -217,6 +219,49 @@ class Spec:
         from .schemacheck import SchemaChecker
 
         return SchemaChecker(self)
+
+    @cached_property
+    def codelists(self) -> dict[str, CodeList]:
+        out: dict[str, CodeList] = {}
+        for rel, path in self.files.items():
+            if rel.startswith("rules/codelists/") and rel.endswith(".yaml"):
+                cl = load_codelist(path, rel, self.schemas, self.base_uri)
+                if f"rules/codelists/{cl.id}.yaml" != rel:
+                    raise SpecError(f"code list id {cl.id!r} does not match the file name", file=rel)
+                out[cl.id] = cl
+        return out
+
+    @cached_property
+    def frameworks(self) -> dict[str, Framework]:
+        out: dict[str, Framework] = {}
+        for rel, path in self.files.items():
+            if rel.startswith("rules/frameworks/") and rel.endswith(".yaml"):
+                fw = load_framework(path, rel, self.schemas, self.base_uri)
+                if f"rules/frameworks/{fw.id}.yaml" != rel:
+                    raise SpecError(f"framework id {fw.id!r} does not match the file name", file=rel)
+                out[fw.id] = fw
+        return out
+
+    def codelist_for(self, profile: str, classification: str) -> CodeList | None:
+        lists = self.profiles[profile].settings.get("code_lists") or {}
+        cid = lists.get(classification)
+        return self.codelists[cid] if cid else None
+
+    def framework_for(self, profile: str) -> Framework | None:
+        fid = self.profiles[profile].settings.get("indicator_framework")
+        return self.frameworks[fid] if fid else None
+
+    def check_profile_data(self) -> None:
+        """Every code list and framework a profile names exists (called once by the rule engine)."""
+        for pid, profile in self.profiles.items():
+            for cid in (profile.settings.get("code_lists") or {}).values():
+                if cid not in self.codelists:
+                    raise SpecError(f"profile {pid!r} names code list {cid!r}, which rules/codelists/ lacks",
+                                    file="rules/profiles.yaml")
+            fid = profile.settings.get("indicator_framework")
+            if fid and fid not in self.frameworks:
+                raise SpecError(f"profile {pid!r} names framework {fid!r}, which rules/frameworks/ lacks",
+                                file="rules/profiles.yaml")
 
     def rule(self, rule_id: str) -> RuleDef:
         try:

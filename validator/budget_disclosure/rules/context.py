@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import pointer as jp
 from ..amounts import Cell, cell_at
 from ..findings import Severity
 from ..spec import ProfileInfo, Spec
 from .model import RuleDef
-from .refs import Ref
 
-__all__ = ["Compiled", "Context", "Violation"]
+if TYPE_CHECKING:  # pragma: no cover
+    from .bind import BoundRef
+
+__all__ = ["Compiled", "Context", "Evaluation", "Violation"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class Compiled:
     rule: RuleDef
     prepared: Any
     needs: frozenset[str]
-    when: tuple[tuple[str, Any], ...]
+    when: Any
 
 
 @dataclass(frozen=True)
@@ -42,19 +45,36 @@ class Violation:
     location: str | None = None
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """One arithmetic identity as evaluated: its cells with their coefficients (left +, right −)."""
+
+    rule: str
+    pointer: str
+    op: str
+    coefficients: tuple[tuple[str, Decimal], ...]
+    difference: Decimal  # left − right, in 元
+    envelope: Decimal
+    failed: bool
+
+
 @dataclass
 class Context:
     spec: Spec
     document: dict[str, Any]
     profile: ProfileInfo
     strict: bool
+    checks: int = 0
+    evaluations: list[Evaluation] = field(default_factory=list)
+    excluded: frozenset[str] = frozenset()
 
-    def cells(self, ref: Ref) -> Iterator[Cell]:
-        """Amount cells a reference designates (non-amount values are skipped: the schema reported them)."""
-        for ptr, raw in ref.resolve(self.document):
-            cell = cell_at(self.document, ptr, raw)
-            if cell is not None:
-                yield cell
+    def usable(self, bound: BoundRef) -> bool:
+        """False for a reference into a table the current rule must leave out (missing or malformed)."""
+        return bound.table is None or bound.table not in self.excluded
+
+    def checked(self, n: int = 1) -> None:
+        """Kinds call this for every identity or item they actually examine."""
+        self.checks += n
 
     def table(self, tid: str) -> Any:
         tables = self.document.get("tables")
@@ -63,6 +83,38 @@ class Context:
     def is_empty(self, tid: str) -> bool:
         table = self.table(tid)
         return isinstance(table, dict) and table.get("empty") is True
+
+    def cells(self, bound: BoundRef) -> list[Cell]:
+        """The numeric cells a reference designates.
+
+        Amounts get their unit and rounding interval; counts and other plain numbers are exact. A blank
+        table cell is zero; a narrative figure the text does not state (null) is absent. A reference into
+        a table declared empty is one exact zero: the table states that there is nothing of the kind.
+        """
+        out: list[Cell] = []
+        found = False
+        if not self.usable(bound):
+            return out
+        for ptr, raw in bound.ref.resolve(self.document):
+            found = True
+            cell = self.cell(ptr, raw, amount=bound.amount)
+            if cell is not None:
+                out.append(cell)
+        table = bound.table
+        if not found and table is not None and self.is_empty(table):
+            unit = (self.document.get("amounts") or {}).get("unit", "")
+            out.append(Cell(jp.join("/tables", table), Decimal(0), Decimal(0), unit if bound.amount else "", None, None))
+        return out
+
+    def cell(self, ptr: str, raw: Any, *, amount: bool = True) -> Cell | None:
+        """One numeric cell, or None when the value is absent, not stated or not a number."""
+        if raw is None and ptr.startswith("/narrative"):
+            return None
+        if amount:
+            return cell_at(self.document, ptr, raw)
+        if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+            return Cell(ptr, Decimal(raw), Decimal(0), "", Decimal(raw), None)
+        return None
 
     def location(self, pointer: str) -> str:
         return self.spec.location(self.document, pointer)

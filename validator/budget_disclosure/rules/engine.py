@@ -1,34 +1,45 @@
 """Running the rules of a profile over a document.
 
-Rules are compiled once per spec (references parsed and checked against the schemas). Per document
-the engine decides, for each rule, whether it applies (its ``when`` conditions), whether it can run
-(every table it reads is present and schema-valid; otherwise it is *skipped* and says why), runs its
-kind, and stamps the findings.
+Rules are compiled once per spec: every reference is parsed and checked against the schemas, so a
+broken rule is refused at load with its file, line and id. Per document the engine decides, for each
+rule, whether it applies (its ``when`` conditions), whether it can run (every table it reads is present
+and schema-valid; otherwise it is *skipped* and says why), runs its kind, and stamps the findings. A
+last pass groups arithmetic findings under the one cell that explains them all, where there is one.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from ..emit import emit
 from ..errors import SpecError
-from ..findings import Finding, Skipped
+from ..findings import Finding, Severity, Skipped
 from ..spec import Spec
-from .context import Compiled, Context, Violation
-from .kinds import KINDS, PREPARE
+from .bind import refs_in, table_node
+from .conditions import compile_when
+from .context import Compiled, Context, Evaluation, Violation
+from .kinds import EXTERNAL_KINDS, KINDS
 from .model import RuleDef
+from .refs import parse_ref
 
-__all__ = ["Engine", "get_engine"]
+__all__ = ["Engine", "RunResult", "get_engine"]
 
-# Kinds whose findings come from elsewhere (the reader, the schema layer); they are catalogue entries.
-EXTERNAL_KINDS = frozenset({"input", "schema"})
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    skipped: list[Skipped]
+    applied: set[str]
 
 
 class Engine:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
+        spec.check_profile_data()
         self.compiled: dict[str, Compiled] = {}
         for rule in spec.rules.values():
             if rule.kind in EXTERNAL_KINDS:
@@ -36,45 +47,138 @@ class Engine:
             if rule.kind not in KINDS:
                 raise SpecError(f"unknown rule kind {rule.kind!r}", file=rule.file, line=rule.line, rule=rule.id)
             self.compiled[rule.id] = self._compile(rule)
+        self._by_profile = {pid: [c for c in self.compiled.values() if c.rule.group in p.rule_groups]
+                            for pid, p in spec.profiles.items()}
 
     def _compile(self, rule: RuleDef) -> Compiled:
-        prepare = PREPARE.get(rule.kind)
+        tree = self.spec.labels
         try:
-            prepared = prepare(self.spec, rule.params) if prepare else rule.params
-        except (ValueError, KeyError) as exc:
-            raise SpecError(str(exc), file=rule.file, line=rule.line, rule=rule.id) from None
-        return Compiled(rule, prepared, frozenset(), ())
+            prepared = KINDS[rule.kind].prepare(self.spec, rule.params)
+            when = compile_when(tree, rule.when)
+            needs: set[str] = set()
+            for text in refs_in(rule.params):
+                root = parse_ref(text).root
+                if root == "narrative":
+                    needs.add("narrative")
+                elif root != "document":
+                    needs.add(root)
+            if "table" in rule.params:
+                table_node(tree, rule.params["table"])
+                needs.add(rule.params["table"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SpecError(str(exc).strip("'\""), file=rule.file, line=rule.line, rule=rule.id) from None
+        return Compiled(rule, prepared, frozenset(needs), when)
 
     def rules_for(self, profile: str) -> list[Compiled]:
-        groups = self.spec.profiles[profile].rule_groups
-        return [c for c in self.compiled.values() if c.rule.group in groups]
+        return self._by_profile[profile]
 
     def run(self, document: dict[str, Any], profile: str, *, strict: bool = False,
-            broken_tables: Iterable[str] = (), select: Any = None) -> tuple[list[Finding], list[Skipped]]:
+            broken_tables: Iterable[str] = (), select: Callable[[str], bool] | None = None) -> RunResult:
         ctx = Context(self.spec, document, self.spec.profiles[profile], strict)
         broken = set(broken_tables)
-        findings: list[Finding] = []
-        skipped: list[Skipped] = []
+        result = RunResult([], [], set())
+        all_broken = "*" in broken
         for compiled in self.rules_for(profile):
             rule = compiled.rule
             if select is not None and not select(rule.id):
                 continue
-            missing = sorted(t for t in compiled.needs if ctx.table(t) is None)
-            bad = sorted(t for t in compiled.needs if t in broken)
-            if missing or bad:
-                names = "、".join(self.spec.tables[t].title for t in missing + bad if t in self.spec.tables)
-                skipped.append(Skipped(rule.id,
-                                       f"所需的表{'缺失' if missing else '结构有误'}：{names}",
-                                       f"needs table(s) that are {'missing' if missing else 'malformed'}: {', '.join(missing + bad)}"))
+            if all_broken:
+                result.skipped.append(Skipped(rule.id, "文档的金额格式（amounts）有误，无法计算",
+                                              "the document's amount format (amounts) is malformed"))
                 continue
-            for v in KINDS[rule.kind].run(ctx, compiled):
-                findings.append(self._stamp(rule, v, document))
-        return findings, skipped
+            if not compiled.when(ctx):
+                continue
+            kind = KINDS[rule.kind]
+            if kind.partial:
+                unusable = frozenset(t for t in compiled.needs
+                                     if t in broken or (t != "narrative" and ctx.table(t) is None)
+                                     or (t == "narrative" and not isinstance(document.get("narrative"), dict)))
+                if compiled.needs and unusable >= compiled.needs:
+                    result.skipped.append(self._blocked(ctx, compiled, broken) or
+                                          Skipped(rule.id, "所需的表都不可用", "none of the tables it reads is usable"))
+                    continue
+                ctx.excluded = unusable
+            else:
+                blocked = self._blocked(ctx, compiled, broken)
+                if blocked is not None:
+                    result.skipped.append(blocked)
+                    continue
+                ctx.excluded = frozenset()
+            ctx.checks = 0
+            for v in kind.run(ctx, compiled):
+                result.findings.append(self._stamp(rule, v, document))
+            if ctx.checks:
+                result.applied.add(rule.id)
+        result.findings = group_by_cause(result.findings, ctx.evaluations)
+        return result
+
+    def _blocked(self, ctx: Context, compiled: Compiled, broken: set[str]) -> Skipped | None:
+        missing = sorted(t for t in compiled.needs if t != "narrative" and ctx.table(t) is None)
+        bad = sorted(t for t in compiled.needs if t in broken)
+        if "narrative" in compiled.needs and not isinstance(ctx.document.get("narrative"), dict):
+            return Skipped(compiled.rule.id, "文档没有预算说明关键数字（narrative）", "the document has no narrative")
+        if not missing and not bad:
+            return None
+        names = lambda ids: "、".join(self.spec.tables[t].title if t in self.spec.tables else "预算说明" for t in ids)
+        if missing:
+            return Skipped(compiled.rule.id, f"所需的表缺失：{names(missing)}", f"needs missing table(s): {', '.join(missing)}")
+        return Skipped(compiled.rule.id, f"所需的表结构有误（见结构类发现）：{names(bad)}",
+                       f"needs table(s) with schema findings: {', '.join(bad)}")
 
     def _stamp(self, rule: RuleDef, v: Violation, document: dict[str, Any]) -> Finding:
         return emit(self.spec, document, rule.id, v.pointer, v.values, severity=v.severity, location=v.location,
                     related=v.related, expected=v.expected, actual=v.actual, difference=v.difference,
                     envelope=v.envelope, unit=v.unit)
+
+
+def group_by_cause(findings: list[Finding], evaluations: list[Evaluation]) -> list[Finding]:
+    """Mark arithmetic errors with the single cell that, corrected, would make all of them hold.
+
+    A cell is a cause when it takes part in at least two failed identities, one correction δ of it
+    (δ = −difference / coefficient) fixes every identity it takes part in, failed or not, and no other
+    cell explains more of the failures. One shifted or mistyped cell then shows as one cause with its
+    derived findings under it, not as a scatter of unrelated errors.
+    """
+    failed = [e for e in evaluations if e.failed]
+    if len(failed) < 2:
+        return findings
+    by_cell: dict[str, list[Evaluation]] = {}
+    for e in evaluations:
+        for ptr, _ in e.coefficients:
+            by_cell.setdefault(ptr, []).append(e)
+    candidates: list[tuple[int, str, set[tuple[str, str]]]] = []
+    for ptr, evals in by_cell.items():
+        bad = [e for e in evals if e.failed]
+        if len(bad) < 2:
+            continue
+        coef = _coefficient(bad[0], ptr)
+        if not coef:
+            continue
+        delta = -bad[0].difference / coef
+        if all(_holds(e, ptr, delta) for e in evals):
+            candidates.append((len(bad), ptr, {(e.rule, e.pointer) for e in bad}))
+    candidates.sort(key=lambda c: (-c[0], c[1]))
+    cause: dict[tuple[str, str], str] = {}
+    for _, ptr, keys in candidates:
+        for key in keys:
+            cause.setdefault(key, ptr)
+    if not cause:
+        return findings
+    return [replace(f, cause=cause[(f.rule, f.pointer)])
+            if f.severity is Severity.ERROR and (f.rule, f.pointer) in cause else f for f in findings]
+
+
+def _coefficient(e: Evaluation, ptr: str) -> Decimal:
+    return sum((c for p, c in e.coefficients if p == ptr), Decimal(0))
+
+
+def _holds(e: Evaluation, ptr: str, delta: Decimal) -> bool:
+    diff = e.difference + _coefficient(e, ptr) * delta
+    if e.op == "eq":
+        return abs(diff) <= e.envelope
+    if e.op in ("le", "lt"):
+        return diff <= e.envelope
+    return -diff <= e.envelope
 
 
 _LOCK = threading.Lock()

@@ -1,31 +1,18 @@
-"""The fixed vocabulary of rule kinds: one small function each, in one explicit registry.
-
-A kind reads its rule's parameters and the document and yields ``Violation``s; the engine stamps the
-rule id, severity, messages and location. Adding a kind means adding a function here, its parameter
-schema in schemas/rules.schema.json, and a section in docs/RULE_LANGUAGE.md.
-"""
+"""Structural kinds: the declared precision of amounts, and statements on empty tables."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from ..amounts import decimals, fmt_for
-from ..labels import LabelNode
-from .context import Compiled, Context, Violation
+from ... import pointer as jp
+from ...amounts import decimals, fmt_for
+from ...labels import LabelNode
+from ..context import Compiled, Context, Violation
+from ..values import is_blank
 
-__all__ = ["KINDS", "Kind"]
-
-Run = Callable[[Context, Compiled], Iterator[Violation]]
-
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    run: Run
-    summary: str
+__all__ = ["kind_amount_precision", "kind_empty_statement"]
 
 
 def _amount_paths(node: LabelNode, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -48,33 +35,39 @@ def _walk_pattern(node: Any, ptr: str, pattern: tuple[str, ...]) -> Iterator[tup
             for i, item in enumerate(node):
                 yield from _walk_pattern(item, f"{ptr}/{i}", rest)
     elif isinstance(node, dict) and head in node:
-        yield from _walk_pattern(node[head], f"{ptr}/{head}", rest)
+        yield from _walk_pattern(node[head], jp.join(ptr, head), rest)
 
 
-def amount_precision(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+def prepare_amount_precision(spec: Any, params: Any) -> tuple[tuple[str, ...], ...]:
+    return tuple(_amount_paths(spec.labels))
+
+
+def kind_amount_precision(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """Every amount has at most the decimals its declared precision allows (trailing zeros aside)."""
-    patterns: tuple[tuple[str, ...], ...] = compiled.prepared
-    for pattern in patterns:
+    for pattern in compiled.prepared:
         for ptr, raw in _walk_pattern(ctx.document, "", pattern):
             if not isinstance(raw, Decimal):
                 continue  # integers have no decimals; other types are the schema's business
             unit, precision = fmt_for(ctx.document, ptr)
             if not isinstance(precision, int) or isinstance(precision, bool):
                 continue
+            ctx.checked()
             places = decimals(raw)
             if places > precision:
                 yield Violation(ptr, {"value": raw, "places": places, "precision": precision, "unit": unit})
 
 
-def prepare_amount_precision(ctx_spec: Any, params: Any) -> tuple[tuple[str, ...], ...]:
-    return tuple(_amount_paths(ctx_spec.labels))
+def prepare_empty_statement(spec: Any, params: Any) -> None:
+    return None
 
 
-KINDS: dict[str, Kind] = {
-    "amount_precision": Kind("amount_precision", amount_precision,
-                             "Every amount has no more decimals than its declared displayed precision."),
-}
-
-PREPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "amount_precision": prepare_amount_precision,
-}
+def kind_empty_statement(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A table declared empty says so: its own statement or note, or the document's blanket statement."""
+    blanket = (ctx.document.get("metadata") or {}).get("empty_table_statement")
+    for tid in ctx.profile.tables:
+        if not ctx.is_empty(tid):
+            continue
+        ctx.checked()
+        table = ctx.table(tid)
+        if is_blank(table.get("statement")) and is_blank(table.get("note")) and is_blank(blanket):
+            yield Violation(jp.join("/tables", tid), {"table": ctx.spec.tables[tid].title})

@@ -1,0 +1,111 @@
+"""Helpers shared by the tests: where things are, JSON Patch (RFC 6902), and the example/case contract."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from budget_disclosure import pointer as jp
+from budget_disclosure.yamlload import load_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SEED = EXAMPLES / "hunan-changsha-2024" / "changsha-enterprise-service-center-2024.json"
+CLEAN = EXAMPLES / "clean" / "example-data-center-2024.json"
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def _parent(doc: Any, pointer: str) -> tuple[Any, str]:
+    tokens = jp.parse(pointer)
+    node = doc
+    for t in tokens[:-1]:
+        node = node[int(t)] if isinstance(node, list) else node[t]
+    return node, tokens[-1]
+
+
+def apply_patch(doc: Any, ops: list[dict[str, Any]]) -> Any:
+    """Apply RFC 6902 operations (add, remove, replace, move, copy, test) to a copy of ``doc``."""
+    doc = copy.deepcopy(doc)
+    for op in ops:
+        kind, path = op["op"], op["path"]
+        if kind == "test":
+            assert jp.resolve(doc, path) == op["value"], f"test failed at {path}"
+            continue
+        if kind in ("move", "copy"):
+            value = copy.deepcopy(jp.resolve(doc, op["from"]))
+            if kind == "move":
+                doc = apply_patch(doc, [{"op": "remove", "path": op["from"]}])
+            doc = apply_patch(doc, [{"op": "add", "path": path, "value": value}])
+            continue
+        if path == "":
+            doc = copy.deepcopy(op["value"]) if kind != "remove" else None
+            continue
+        parent, key = _parent(doc, path)
+        if isinstance(parent, list):
+            index = len(parent) if key == "-" else int(key)
+            if kind == "add":
+                parent.insert(index, copy.deepcopy(op["value"]))
+            elif kind == "remove":
+                del parent[index]
+            else:
+                parent[index] = copy.deepcopy(op["value"])
+        else:
+            if kind in ("remove", "replace") and key not in parent:
+                raise KeyError(f"{kind}: no {path}")
+            if kind == "remove":
+                del parent[key]
+            else:
+                parent[key] = copy.deepcopy(op["value"])
+    return doc
+
+
+@dataclass
+class Case:
+    """A mutation case: a base document, a patch, options and the exact expected findings."""
+
+    path: Path
+    title: str
+    document: Any
+    options: dict[str, Any]
+    expected: list[tuple[str, str, str]]
+    patch: list[dict[str, Any]] = field(default_factory=list)
+
+
+def expected_list(items: Any) -> list[tuple[str, str, str]]:
+    return sorted((e["rule"], e["pointer"], e["severity"]) for e in (items or []))
+
+
+def load_case(path: Path) -> Case:
+    raw = load_yaml(path)
+    base = load_json((path.parent / raw["base"]).resolve())
+    patch = list(raw.get("patch") or [])
+    return Case(path, raw["title"]["zh"], apply_patch(base, patch), dict(raw.get("options") or {}),
+                expected_list(raw.get("expected")), patch)
+
+
+def sidecar_of(example: Path) -> Path:
+    return example.with_name(example.name[: -len(".json")] + ".expected.yaml")
+
+
+def load_sidecar(example: Path) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+    raw = load_yaml(sidecar_of(example))
+    return dict(raw.get("options") or {}), expected_list(raw.get("findings"))
+
+
+def actual_list(report: Any) -> list[tuple[str, str, str]]:
+    return sorted((f.rule, f.pointer, f.severity.value) for f in report.findings)
+
+
+def all_examples() -> list[Path]:
+    return sorted(p for p in EXAMPLES.rglob("*.json"))
+
+
+def all_cases() -> list[Path]:
+    return sorted((EXAMPLES / "cases").rglob("*.yaml"))

@@ -1,0 +1,84 @@
+"""The library entry point and the report it returns."""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from budget_disclosure import Severity, get_spec, validate
+
+from .support import CLEAN, SEED, load_json
+
+SEED_DOC = load_json(SEED)
+
+
+@pytest.mark.parametrize("table", get_spec().profiles["hunan-changsha-2024"].tables)
+def test_deleting_a_required_table_gives_one_finding_naming_it(table: str) -> None:
+    doc = load_json(SEED)
+    del doc["tables"][table]
+    schema_findings = [f for f in validate(doc).findings if f.rule.startswith("schema.")]
+    assert len(schema_findings) == 1
+    (f,) = schema_findings
+    title = get_spec().tables[table].title
+    assert f.rule == "schema.table-missing" and f.severity is Severity.ERROR
+    assert title in f.message and title in f.location and f.pointer == "/tables"
+
+
+def test_report_json_shape_and_determinism() -> None:
+    first = validate(SEED).to_json()
+    assert first == validate(SEED).to_json()
+    data = json.loads(first)
+    assert set(data) >= {"valid", "findings"}
+    for finding in data["findings"]:
+        assert set(finding) >= {"rule", "severity", "pointer", "location", "message", "message_en"}
+
+
+def test_finding_pointers_resolve_in_the_document() -> None:
+    from budget_disclosure import pointer as jp
+
+    doc = load_json(CLEAN)
+    doc["tables"]["income"]["rows"][2]["code"] = "2085"
+    del doc["tables"]["summary"]
+    for f in validate(doc).findings:
+        jp.resolve(doc, f.pointer)
+
+
+def test_profile_override() -> None:
+    doc = load_json(CLEAN)
+    report = validate(doc, profile="mof-143-2016")
+    assert sorted(f.pointer for f in report.findings if f.rule.startswith("schema.")) == [
+        "/tables/department_performance", "/tables/project_performance"]
+    unknown = validate(doc, profile="nowhere-2030")
+    assert [f.rule for f in unknown.findings][:1] == ["schema.profile-unknown"]
+
+
+def test_select_and_ignore_filter_by_rule_and_group() -> None:
+    doc = load_json(CLEAN)
+    del doc["tables"]["summary"]
+    doc["tables"]["income"]["rows"][0]["total"] = "1"
+    everything = {f.rule for f in validate(doc).findings}
+    assert {"schema.table-missing", "schema.amount-type"} <= everything
+    assert {f.rule for f in validate(doc, select=["schema.table-missing"]).findings} == {"schema.table-missing"}
+    assert not {f.rule for f in validate(doc, ignore=["schema"]).findings} & everything
+
+
+def test_validators_are_compiled_once_and_shared_across_threads() -> None:
+    spec = get_spec()
+    uri = spec.profiles["hunan-changsha-2024"].uri
+    validator = spec.schema_checker.validator(uri)
+    expected = validate(SEED).to_json()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: validate(SEED).to_json(), range(8)))
+    assert set(results) == {expected}
+    assert spec.schema_checker.validator(uri) is validator
+    assert threading.active_count() >= 1
+
+
+def test_location_is_chinese_table_row_column() -> None:
+    doc = load_json(CLEAN)
+    doc["tables"]["general_budget_expenditure"]["rows"][2]["basic"] = "x"
+    (f,) = validate(doc).findings
+    assert f.location == "一般公共预算支出表 › 2080505 机关事业单位基本养老保险缴费支出 › 基本支出"

@@ -1,0 +1,105 @@
+"""Classification code lists and indicator frameworks: data files in rules/, loaded once per spec."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import SpecError
+from .yamlload import load_yaml
+
+__all__ = ["CodeList", "Entry", "Framework", "load_codelist", "load_framework", "normalise_name"]
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_name(name: str) -> str:
+    """Names compare without white space, with full-width brackets, 其它 read as 其他, and “” "" unified."""
+    text = _SPACE.sub("", name)
+    text = text.replace("(", "（").replace(")", "）").replace("其它", "其他")
+    return text.replace("“", '"').replace("”", '"')
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    name: str
+    former_names: tuple[str, ...]
+    funds: frozenset[str]
+    evidence: str
+
+
+@dataclass(frozen=True)
+class CodeList:
+    id: str
+    classification: str
+    title: str
+    levels: tuple[int, ...]
+    entries: Mapping[str, Entry]
+    by_name: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    by_former_name: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _validate(raw: Any, schema_uri: str, schemas: Mapping[str, Any], rel: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    errors = sorted(Draft202012Validator(schemas[schema_uri]).iter_errors(raw), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        node: Any = raw
+        line = getattr(raw, "line", None)
+        for token in err.absolute_path:
+            node = node[token]
+            line = getattr(node, "line", line)
+        raise SpecError(f"does not match {schema_uri.rsplit('/', 1)[-1]} at /{'/'.join(map(str, err.absolute_path))}: {err.message}",
+                        file=rel, line=line)
+
+
+def load_codelist(path: Path, rel: str, schemas: Mapping[str, Any], base_uri: str) -> CodeList:
+    raw = load_yaml(path, display=rel)
+    _validate(raw, base_uri + "codelist.schema.json", schemas, rel)
+    default_evidence = raw["evidence"]
+    entries: dict[str, Entry] = {}
+    by_name: dict[str, list[str]] = {}
+    by_former: dict[str, list[str]] = {}
+    levels = tuple(raw["levels"])
+    for item in raw["codes"]:
+        code = item["code"]
+        line = getattr(item, "line", None)
+        if len(code) not in levels:
+            raise SpecError(f"code {code} has a length outside the levels {levels}", file=rel, line=line)
+        if code in entries:
+            raise SpecError(f"code {code} is listed twice", file=rel, line=line)
+        parent = next((code[:n] for n in reversed(levels) if n < len(code) and code[:n] in entries), None)
+        if len(code) > levels[0] and parent is None:
+            raise SpecError(f"code {code} has no parent in the list", file=rel, line=line)
+        funds = frozenset(item.get("funds") or (entries[parent].funds if parent else ()))
+        entry = Entry(code, item["name"], tuple(item.get("former_names", ())), funds, item.get("evidence", default_evidence))
+        entries[code] = entry
+        by_name.setdefault(normalise_name(entry.name), []).append(code)
+        for former in entry.former_names:
+            by_former.setdefault(normalise_name(former), []).append(code)
+    return CodeList(raw["id"], raw["classification"], raw["title"]["zh"], levels, entries,
+                    {k: tuple(v) for k, v in by_name.items()}, {k: tuple(v) for k, v in by_former.items()})
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A performance-indicator framework: the legal 一级 indicators, their 二级, and which are required."""
+
+    id: str
+    title: str
+    basis: str
+    level1: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...]
+
+
+def load_framework(path: Path, rel: str, schemas: Mapping[str, Any], base_uri: str) -> Framework:
+    raw = load_yaml(path, display=rel)
+    _validate(raw, base_uri + "framework.schema.json", schemas, rel)
+    level1 = {item["name"]: tuple(item["level2"]) for item in raw["level1"]}
+    required = tuple(item["name"] for item in raw["level1"] if item.get("required", False))
+    return Framework(raw["id"], raw["title"]["zh"], raw["basis"], level1, required)

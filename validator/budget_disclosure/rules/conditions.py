@@ -1,0 +1,50 @@
+"""``when`` conditions: whether a rule applies to a document at all."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..labels import LabelNode
+from .bind import bind_ref, table_node
+from .context import Context
+from .values import text_of
+
+__all__ = ["compile_when"]
+
+Predicate = Callable[[Context], bool]
+
+
+def _one(tree: LabelNode, cond: Mapping[str, Any]) -> Predicate:
+    (kind, arg), = cond.items()
+    if kind in ("empty", "not_empty", "absent", "present_table"):
+        table_node(tree, arg)
+        if kind == "empty":
+            return lambda ctx: ctx.is_empty(arg)
+        if kind == "not_empty":
+            return lambda ctx: ctx.table(arg) is not None and not ctx.is_empty(arg)
+        return lambda ctx: ctx.table(arg) is None
+    if kind in ("matches", "not_matches"):
+        bound = bind_ref(tree, arg["ref"])
+        rx = re.compile(arg["pattern"])
+
+        def matches(ctx: Context) -> bool:
+            texts = [text_of(v) for _, v in bound.ref.resolve(ctx.document)]
+            hit = any(t is not None and rx.search(t) for t in texts)
+            return hit if kind == "matches" else not hit
+
+        return matches
+    bound = bind_ref(tree, arg)
+    if kind == "present":
+        return lambda ctx: any(True for _ in bound.ref.resolve(ctx.document))
+    if kind == "zero":
+        return lambda ctx: all(c.value == 0 for c in ctx.cells(bound))
+    if kind == "nonzero":
+        return lambda ctx: any(c.value != 0 for c in ctx.cells(bound))
+    raise ValueError(f"unknown condition {kind!r}")  # pragma: no cover - the rules schema admits no other
+
+
+def compile_when(tree: LabelNode, when: tuple[Mapping[str, Any], ...]) -> Predicate:
+    preds = [_one(tree, c) for c in when]
+    return lambda ctx: all(p(ctx) for p in preds)

@@ -1,0 +1,514 @@
+"""Arithmetic kinds: identities between amounts, rounding-aware by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ... import pointer as jp
+from ...amounts import Cell
+from ...findings import Severity
+from ..bind import BoundRef, bind_ref, check_column, check_path, table_node
+from ..context import Compiled, Context, Evaluation, Violation
+from ..interval import Side, Term, compare, display_unit, to_unit
+from ..refs import Step, parse_path, walk
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+OP_SIGN = {"eq": "=", "le": "≤", "ge": "≥", "lt": "<", "gt": ">"}
+
+
+# ---------------------------------------------------------------------------------------- shared
+def identity(ctx: Context, compiled: Compiled, left: Side, op: str, right: Side,
+             values: Mapping[str, Any] | None = None) -> Iterator[Violation]:
+    """Evaluate ``left op right``; yield a violation when the intervals cannot meet (or info within them)."""
+    ctx.checked()
+    outcome = compare(left, op, right, strict=ctx.strict)
+    coefficients = tuple((t.cell.pointer, t.weight) for t in left.terms) + tuple(
+        (t.cell.pointer, -t.weight) for t in right.terms)
+    ctx.evaluations.append(Evaluation(compiled.rule.id, "", op, coefficients, outcome.difference,
+                                      outcome.envelope, not outcome.ok and outcome.severity is None))
+    if outcome.ok:
+        return
+    cells = [t.cell for t in left.terms] or [t.cell for t in right.terms]
+    anchor = cells[0]
+    unit = display_unit([t.cell for t in left.terms + right.terms])
+    related = tuple(dict.fromkeys(p for p in left.pointers + right.pointers if p != anchor.pointer))
+    expected, actual = to_unit(right.value, unit), to_unit(left.value, unit)
+    difference, envelope = to_unit(outcome.difference, unit), to_unit(outcome.envelope, unit)
+    info = outcome.severity is Severity.INFO
+    shown_unit = unit or ""
+    verdict = ("在取整容差 ±{e}{u} 以内，可能只是取整误差".format(e=_fmt(envelope), u=shown_unit) if info else
+               "严格模式下要求完全相等" if ctx.strict else
+               "超出取整容差 ±{e}{u}".format(e=_fmt(envelope), u=shown_unit))
+    verdict_en = (f"within the rounding envelope of ±{_fmt(envelope)} {shown_unit}; possibly rounding only" if info else
+                  "strict mode requires exact agreement" if ctx.strict else
+                  f"beyond the rounding envelope of ±{_fmt(envelope)} {shown_unit}")
+    ctx.evaluations[-1] = Evaluation(compiled.rule.id, anchor.pointer, op, coefficients, outcome.difference,
+                                     outcome.envelope, not info)
+    yield Violation(
+        anchor.pointer,
+        {"expected": _fmt(expected), "actual": _fmt(actual), "difference": _fmt(difference),
+         "envelope": _fmt(envelope), "unit": shown_unit, "op": OP_SIGN[op], "verdict": verdict,
+         "verdict_en": verdict_en, **(values or {})},
+        related=related, expected=expected, actual=actual, difference=difference, envelope=envelope,
+        unit=unit, severity=outcome.severity,
+    )
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True)
+class TermRef:
+    bound: BoundRef
+    weight: Decimal
+
+
+def bind_terms(spec: Any, items: list[Any]) -> tuple[TermRef, ...]:
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(TermRef(bind_ref(spec.labels, item), ONE))
+        else:
+            out.append(TermRef(bind_ref(spec.labels, item["ref"]), Decimal(item.get("weight", 1))))
+    return tuple(out)
+
+
+def side(ctx: Context, terms: tuple[TermRef, ...]) -> tuple[Side, bool]:
+    """The weighted sum of the terms, and whether any term resolved at all."""
+    s = Side()
+    for term in terms:
+        s.extend(ctx.cells(term.bound), term.weight)
+    return s, bool(s.terms)
+
+
+def label(ctx: Context, pointer: str) -> str:
+    return ctx.location(pointer)
+
+
+# ---------------------------------------------------------------------------------------- sum, compare
+def prepare_sum(spec: Any, params: Mapping[str, Any]) -> Any:
+    return bind_terms(spec, [params["total"]]), bind_terms(spec, params["parts"])
+
+
+def kind_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A total equals the weighted sum of its parts: ``total = Σ weight·part`` (wildcards add every match)."""
+    total_terms, part_terms = compiled.prepared
+    left, has_left = side(ctx, total_terms)
+    right, has_right = side(ctx, part_terms)
+    if not has_left or not has_right:
+        return
+    yield from identity(ctx, compiled, left, "eq", right)
+
+
+def prepare_compare(spec: Any, params: Mapping[str, Any]) -> Any:
+    return bind_terms(spec, params["left"]), params["op"], bind_terms(spec, params["right"])
+
+
+def kind_compare(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """Two sums of cells, possibly from different tables, stand in a relation: =, ≤, ≥, <, >.
+
+    An empty side is zero. A side whose references all resolve to nothing makes the rule not applicable.
+    """
+    left_terms, op, right_terms = compiled.prepared
+    left, has_left = side(ctx, left_terms)
+    right, has_right = side(ctx, right_terms)
+    if (left_terms and not has_left) or (right_terms and not has_right) or not (has_left or has_right):
+        return
+    yield from identity(ctx, compiled, left, op, right)
+
+
+# ---------------------------------------------------------------------------------------- within tables
+@dataclass(frozen=True)
+class RowSum:
+    table: str
+    rows: tuple[tuple[Step, ...], ...]
+    total: str
+    parts: tuple[tuple[str, Decimal], ...]
+    op: str
+
+
+def prepare_row_sum(spec: Any, params: Mapping[str, Any]) -> RowSum:
+    node = table_node(spec.labels, params["table"])
+    rows = []
+    for path in params["rows"]:
+        row_node = check_path(node, path, f"{params['table']}:{path}")
+        check_column(row_node, params["total"], path)
+        for part in params["parts"]:
+            check_column(row_node, part if isinstance(part, str) else part["column"], path)
+        rows.append(parse_path(path))
+    parts = tuple((p, ONE) if isinstance(p, str) else (p["column"], Decimal(p.get("weight", 1))) for p in params["parts"])
+    return RowSum(params["table"], tuple(rows), params["total"], parts, params.get("op", "eq"))
+
+
+def table_rows(ctx: Context, table: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, Any]]:
+    obj = ctx.table(table)
+    if isinstance(obj, dict):
+        yield from walk(obj, jp.join("/tables", table), steps)
+
+
+def kind_row_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """In every listed row of a table, a total column equals the weighted sum of other columns."""
+    p: RowSum = compiled.prepared
+    for steps in p.rows:
+        for ptr, row in table_rows(ctx, p.table, steps):
+            if not isinstance(row, dict) or p.total not in row:
+                continue
+            total = ctx.cell(jp.join(ptr, p.total), row[p.total])
+            if total is None:
+                continue
+            right = Side()
+            for column, weight in p.parts:
+                if column in row:
+                    cell = ctx.cell(jp.join(ptr, column), row[column])
+                    if cell is not None:
+                        right.terms.append(Term(cell, weight))
+            yield from identity(ctx, compiled, Side.of([total]), p.op, right)
+
+
+@dataclass(frozen=True)
+class ColumnSum:
+    table: str
+    rows: tuple[tuple[Step, ...], ...]
+    total_row: tuple[Step, ...]
+    columns: tuple[str, ...]
+
+
+def prepare_column_sum(spec: Any, params: Mapping[str, Any]) -> ColumnSum:
+    node = table_node(spec.labels, params["table"])
+    paths = params["rows"] if isinstance(params["rows"], list) else [params["rows"]]
+    total_node = check_path(node, params["total_row"], params["total_row"])
+    for path in paths:
+        row_node = check_path(node, path, path)
+        for col in params["columns"]:
+            check_column(row_node, col, path)
+            check_column(total_node, col, params["total_row"])
+    return ColumnSum(params["table"], tuple(parse_path(x) for x in paths), parse_path(params["total_row"]),
+                     tuple(params["columns"]))
+
+
+def kind_column_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """In every listed column, a total row equals the sum of the listed rows (no hierarchy)."""
+    p: ColumnSum = compiled.prepared
+    totals = list(table_rows(ctx, p.table, p.total_row))
+    if not totals or not isinstance(totals[0][1], dict):
+        return
+    tptr, trow = totals[0]
+    rows = [r for steps in p.rows for r in table_rows(ctx, p.table, steps)]
+    for column in p.columns:
+        if column not in trow:
+            continue
+        total = ctx.cell(jp.join(tptr, column), trow[column])
+        parts = [ctx.cell(jp.join(ptr, column), row[column]) for ptr, row in rows
+                 if isinstance(row, dict) and column in row]
+        cells = [c for c in parts if c is not None]
+        if total is None or not cells:
+            continue
+        yield from identity(ctx, compiled, Side.of([total]), "eq", Side.of(cells))
+
+
+@dataclass(frozen=True)
+class GroupSum:
+    scope: BoundRef
+    total: str
+    items: tuple[Step, ...]
+    field: str
+
+
+def prepare_group_sum(spec: Any, params: Mapping[str, Any]) -> GroupSum:
+    scope = bind_ref(spec.labels, params["scope"])
+    scope_node = scope.ref.label_node(spec.labels)
+    assert scope_node is not None
+    check_column(scope_node, params["total"], params["scope"])
+    item_node = check_path(scope_node, params["items"], params["items"])
+    check_column(item_node, params["field"], params["items"])
+    return GroupSum(scope, params["total"], parse_path(params["items"]), params["field"])
+
+
+def kind_group_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """For every scope object (a unit, a project group): its total field equals the sum of its items' field."""
+    p: GroupSum = compiled.prepared
+    for ptr, obj in p.scope.ref.resolve(ctx.document):
+        if not isinstance(obj, dict) or p.total not in obj:
+            continue
+        total = ctx.cell(jp.join(ptr, p.total), obj[p.total])
+        cells = [ctx.cell(jp.join(iptr, p.field), item[p.field]) for iptr, item in walk(obj, ptr, p.items)
+                 if isinstance(item, dict) and p.field in item]
+        parts = [c for c in cells if c is not None]
+        if total is None:
+            continue
+        yield from identity(ctx, compiled, Side.of([total]), "eq", Side.of(parts))
+
+
+# ---------------------------------------------------------------------------------------- roll-ups
+@dataclass(frozen=True)
+class Rollup:
+    table: str
+    rows: tuple[Step, ...]
+    total_row: tuple[Step, ...] | None
+    columns: tuple[str, ...]
+    levels: tuple[int, ...]
+
+
+LEVELS = {"function": (3, 5, 7), "economic": (3, 5)}
+
+
+def prepare_rollup(spec: Any, params: Mapping[str, Any]) -> Rollup:
+    node = table_node(spec.labels, params["table"])
+    row_node = check_path(node, params["rows"], params["rows"])
+    check_column(row_node, "code", params["rows"])
+    amount_columns = [name for name, child in row_node.props.items() if child.amount]
+    columns = params.get("columns") or amount_columns
+    for col in columns:
+        check_column(row_node, col, params["rows"])
+    total = params.get("total_row")
+    if total:
+        total_node = check_path(node, total, total)
+        columns = [c for c in columns if c in total_node.props] if not params.get("columns") else columns
+    return Rollup(params["table"], parse_path(params["rows"]), parse_path(total) if total else None,
+                  tuple(columns), LEVELS[params["classification"]])
+
+
+def parent_of(code: str, present: Mapping[str, Any], levels: tuple[int, ...]) -> str | None:
+    """The nearest ancestor of a code that the table prints (款 for a 项, else 类)."""
+    for length in reversed(levels):
+        if length < len(code) and code[:length] in present:
+            return code[:length]
+    return None
+
+
+def kind_rollup(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """Classification roll-up, derived from the codes: 项 → 款 → 类 → 合计, for every amount column.
+
+    A row's parent is its nearest printed ancestor (so a table that omits 款 rows still rolls up);
+    the 合计 row equals the sum of the rows that have no printed ancestor.
+    """
+    p: Rollup = compiled.prepared
+    rows = [(ptr, row) for ptr, row in table_rows(ctx, p.table, p.rows)
+            if isinstance(row, dict) and isinstance(row.get("code"), str)]
+    index: dict[str, tuple[str, Any]] = {}
+    for ptr, row in rows:
+        index.setdefault(row["code"], (ptr, row))
+    children: dict[str, list[tuple[str, Any]]] = {}
+    roots: list[tuple[str, Any]] = []
+    for ptr, row in rows:
+        parent = parent_of(row["code"], index, p.levels)
+        if parent is None:
+            roots.append((ptr, row))
+        else:
+            children.setdefault(parent, []).append((ptr, row))
+    totals = list(table_rows(ctx, p.table, p.total_row)) if p.total_row else []
+    for column in p.columns:
+        for code, kids in children.items():
+            pptr, prow = index[code]
+            yield from _roll(ctx, compiled, pptr, prow, kids, column)
+        if totals and isinstance(totals[0][1], dict):
+            yield from _roll(ctx, compiled, totals[0][0], totals[0][1], roots, column)
+
+
+def _roll(ctx: Context, compiled: Compiled, pptr: str, prow: Mapping[str, Any], kids: list[tuple[str, Any]],
+          column: str) -> Iterator[Violation]:
+    if column not in prow:
+        return
+    total = ctx.cell(jp.join(pptr, column), prow[column])
+    cells = [ctx.cell(jp.join(k, column), row[column]) for k, row in kids if column in row]
+    parts = [c for c in cells if c is not None]
+    if total is None or not parts:
+        return
+    yield from identity(ctx, compiled, Side.of([total]), "eq", Side.of(parts))
+
+
+# ---------------------------------------------------------------------------------------- across tables
+@dataclass(frozen=True)
+class RowsMatch:
+    left: BoundRef
+    right: BoundRef
+    key: str | None
+    columns: tuple[tuple[str, str], ...]
+    op: str
+    missing: str
+    level: tuple[int, ...]
+
+
+def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
+    left, right = bind_ref(spec.labels, params["left"]), bind_ref(spec.labels, params["right"])
+    lnode, rnode = left.ref.label_node(spec.labels), right.ref.label_node(spec.labels)
+    assert lnode is not None and rnode is not None
+    key = params.get("key")
+    if key:
+        check_column(lnode, key, params["left"])
+        check_column(rnode, key, params["right"])
+    for lc, rc in params["columns"]:
+        check_column(lnode, lc, params["left"])
+        check_column(rnode, rc, params["right"])
+    return RowsMatch(left, right, key, tuple((a, b) for a, b in params["columns"]), params["op"],
+                     params.get("missing", "zero"), tuple(params.get("level", ())))
+
+
+def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """Rows of one table agree with the rows of another that have the same key (a code), column by column.
+
+    Without a key, the two references each name one object (a total row, a group of line items) and
+    their columns are compared pairwise. A key absent on the right counts as zero or skips the row.
+    """
+    p: RowsMatch = compiled.prepared
+    lefts = [(ptr, row) for ptr, row in p.left.ref.resolve(ctx.document) if isinstance(row, dict)]
+    rights = [(ptr, row) for ptr, row in p.right.ref.resolve(ctx.document) if isinstance(row, dict)]
+    if p.key is None:
+        if not lefts or not rights:
+            return
+        pairs: list[tuple[tuple[str, Any], tuple[str, Any] | None]] = [(lefts[0], rights[0])]
+    else:
+        index: dict[str, tuple[str, Any]] = {}
+        for ptr, row in rights:
+            index.setdefault(str(row.get(p.key)), (ptr, row))
+        pairs = []
+        for ptr, row in lefts:
+            key = row.get(p.key)
+            if key is None or (p.level and len(str(key)) not in p.level):
+                continue
+            match = index.get(str(key))
+            if match is None and p.missing == "skip":
+                continue
+            pairs.append(((ptr, row), match))
+    for (lptr, lrow), match in pairs:
+        for lc, rc in p.columns:
+            if lc not in lrow:
+                continue
+            lcell = ctx.cell(jp.join(lptr, lc), lrow[lc], amount=p.left.amount or _is_amount(ctx, lptr, lc))
+            if lcell is None:
+                continue
+            if match is None:
+                right = Side()
+            else:
+                rptr, rrow = match
+                if rc not in rrow:
+                    continue
+                rcell = ctx.cell(jp.join(rptr, rc), rrow[rc], amount=True)
+                if rcell is None:
+                    continue
+                right = Side.of([rcell])
+            yield from identity(ctx, compiled, Side.of([lcell]), p.op, right)
+
+
+def _is_amount(ctx: Context, ptr: str, column: str) -> bool:
+    from ...labels import node_at
+
+    node = node_at(ctx.spec.labels, [*jp.parse(ptr), column])
+    return bool(node and node.amount)
+
+
+# ---------------------------------------------------------------------------------------- zero, percentages
+def prepare_all_zero(spec: Any, params: Mapping[str, Any]) -> tuple[BoundRef, ...]:
+    return tuple(bind_ref(spec.labels, r) for r in params["items"])
+
+
+def kind_all_zero(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """Every referenced amount is zero, blank or absent (for example where a table is declared empty)."""
+    for bound in compiled.prepared:
+        for cell in ctx.cells(bound):
+            ctx.checked()
+            if cell.value != 0:
+                unit = cell.unit or ""
+                shown = to_unit(cell.value, cell.unit)
+                yield Violation(cell.pointer, {"actual": _fmt(shown), "unit": unit}, actual=shown,
+                                expected=ZERO, difference=shown, envelope=ZERO, unit=cell.unit)
+
+
+@dataclass(frozen=True)
+class Percentage:
+    scope: BoundRef | None
+    numerator: tuple[str, ...]
+    denominator: tuple[tuple[str, Decimal], ...]
+    percent: str
+
+
+def prepare_percentage(spec: Any, params: Mapping[str, Any]) -> Percentage:
+    scope = bind_ref(spec.labels, params["scope"]) if "scope" in params else None
+    node = scope.ref.label_node(spec.labels) if scope else None
+    def check(text: str) -> str:
+        if ":" in text:
+            bind_ref(spec.labels, text)
+        elif node is not None:
+            check_path(node, text, text)
+        else:
+            raise ValueError(f"{text}: a field name needs a scope")
+        return text
+    den = tuple((check(d), ONE) if isinstance(d, str) else (check(d["ref"]), Decimal(d.get("weight", 1)))
+                for d in params["denominator"])
+    return Percentage(scope, tuple(check(n) for n in params["numerator"]), den, check(params["percent"]))
+
+
+def _value_at(ctx: Context, scope: tuple[str, Any] | None, text: str) -> list[Cell]:
+    if ":" in text:
+        return ctx.cells(bind_ref(ctx.spec.labels, text))
+    assert scope is not None
+    ptr, obj = scope
+    out = []
+    for p, raw in walk(obj, ptr, parse_path(text)):
+        cell = ctx.cell(p, raw, amount=_is_amount(ctx, *p.rsplit("/", 1)))
+        if cell is not None:
+            out.append(cell)
+    return out
+
+
+def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A stated percentage agrees with the amounts it is computed from: percent = Σnumerator / Σdenominator × 100.
+
+    Both the amounts and the percentage are taken as intervals of their printed precision; a zero or
+    negative denominator gives no percentage and the rule does not apply.
+    """
+    p: Percentage = compiled.prepared
+    scopes: list[tuple[str, Any] | None] = list(p.scope.ref.resolve(ctx.document)) if p.scope else [None]
+    for scope in scopes:
+        pct_cells = _percent_cells(ctx, scope, p.percent)
+        num = [c for n in p.numerator for c in _value_at(ctx, scope, n)]
+        den = Side()
+        for text, weight in p.denominator:
+            den.extend(_value_at(ctx, scope, text), weight)
+        if not pct_cells or not num or not den:
+            continue
+        pct_ptr, pct, places = pct_cells
+        pct_half = Decimal(5).scaleb(-(places + 1))
+        n, nh = sum((c.value for c in num), ZERO), sum((c.half for c in num), ZERO)
+        d, dh = den.value, den.half
+        if ctx.strict:
+            nh = dh = ZERO
+        if d - dh <= 0:
+            continue
+        ctx.checked()
+        corners = [(n + a) / (d + b) * 100 for a in (-nh, nh) for b in (-dh, dh)]
+        lo, hi = min(corners), max(corners)
+        exact = n / d * 100
+        if ctx.strict:
+            ok = exact.quantize(Decimal(1).scaleb(-places)) == pct
+        else:
+            ok = pct + pct_half >= lo and pct - pct_half <= hi
+        if not ok:
+            computed = exact.quantize(Decimal("0.01"))
+            yield Violation(pct_ptr, {"actual": _fmt(pct), "expected": _fmt(computed),
+                                      "numerator": _fmt(to_unit(n, num[0].unit)),
+                                      "denominator": _fmt(to_unit(d, num[0].unit)), "unit": num[0].unit or ""},
+                            related=tuple(c.pointer for c in num) + tuple(den.pointers),
+                            expected=computed, actual=pct, difference=pct - computed, envelope=pct_half, unit="%")
+
+
+def _percent_cells(ctx: Context, scope: tuple[str, Any] | None, text: str) -> tuple[str, Decimal, int] | None:
+    if ":" in text:
+        pairs = list(bind_ref(ctx.spec.labels, text).ref.resolve(ctx.document))
+    else:
+        assert scope is not None
+        pairs = list(walk(scope[1], scope[0], parse_path(text)))
+    for ptr, raw in pairs:
+        if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+            value = Decimal(raw)
+            exp = value.as_tuple().exponent
+            return ptr, value, max(0, -exp) if isinstance(exp, int) else 0
+    return None

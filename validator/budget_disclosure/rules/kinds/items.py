@@ -1,0 +1,347 @@
+"""Item kinds: checks on each row (each indicator, each classification row) of a list, one at a time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ... import pointer as jp
+from ...amounts import FACTOR
+from ..bind import BoundRef, bind_ref, check_column, check_path
+from ..context import Compiled, Context, Violation
+from ..refs import Step, parse_path, walk
+from ..values import is_blank, number_of, text_of
+from ..where import Filter, compile_where, field_of
+
+__all__ = ["kind_allowed_values", "kind_bounds", "kind_coverage", "kind_indicator_levels",
+           "kind_numeric_value", "kind_pattern", "kind_present", "kind_year_in_text"]
+
+
+@dataclass(frozen=True)
+class Items:
+    refs: tuple[BoundRef, ...]
+    field: str
+    where: Filter
+
+
+def bind_items(spec: Any, params: Mapping[str, Any], field: str | None = None) -> Items:
+    refs = tuple(bind_ref(spec.labels, r) for r in params["items"])
+    name = field if field is not None else params["field"]
+    for bound in refs:
+        node = bound.ref.label_node(spec.labels)
+        assert node is not None
+        check_path(node, name, bound.text)
+    return Items(refs, name, compile_where(params.get("where")))
+
+
+def each(ctx: Context, items: Items) -> Iterator[tuple[str, Mapping[str, Any], Any, str]]:
+    """(item pointer, item, field value, pointer of the field or of the item when the field is absent)."""
+    for bound in items.refs:
+        if not ctx.usable(bound):
+            continue
+        for ptr, item in bound.ref.resolve(ctx.document):
+            if not isinstance(item, Mapping) or not items.where(item):
+                continue
+            value = field_of(item, items.field)
+            here = jp.join(ptr, *items.field.split(".")) if _has(item, items.field) else ptr
+            yield ptr, item, value, here
+
+
+def _has(item: Mapping[str, Any], path: str) -> bool:
+    node: Any = item
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+# ---------------------------------------------------------------------------------------- values
+@dataclass(frozen=True)
+class Allowed:
+    items: Items
+    values: frozenset[str]
+    values_from: tuple[BoundRef, ...]
+    aliases: Mapping[str, str]
+
+
+def prepare_allowed_values(spec: Any, params: Mapping[str, Any]) -> Allowed:
+    sources = params.get("values_from") or []
+    sources = [sources] if isinstance(sources, str) else sources
+    return Allowed(bind_items(spec, params), frozenset(str(v).strip() for v in params.get("values", ())),
+                   tuple(bind_ref(spec.labels, s) for s in sources), dict(params.get("aliases", {})))
+
+
+def kind_allowed_values(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A field holds one of the legal values (listed, or read from elsewhere in the document); blanks are
+    left to ``present``. Aliases (>= for ≥) are read as the value they stand for."""
+    p: Allowed = compiled.prepared
+    allowed = set(p.values)
+    for bound in p.values_from:
+        allowed |= {t for _, v in bound.ref.resolve(ctx.document) if (t := text_of(v)) is not None}
+    if not allowed:
+        return
+    shown = "、".join(sorted(allowed)) if len(allowed) <= 12 else "、".join(sorted(allowed)[:12]) + "…"
+    for _, _, value, here in each(ctx, p.items):
+        text = text_of(value)
+        if text is None:
+            continue
+        ctx.checked()
+        if p.aliases.get(text, text) not in allowed:
+            yield Violation(here, {"value": text, "allowed": shown})
+
+
+@dataclass(frozen=True)
+class Pattern:
+    items: Items
+    must_match: re.Pattern[str] | None
+    must_not_match: re.Pattern[str] | None
+
+
+def prepare_pattern(spec: Any, params: Mapping[str, Any]) -> Pattern:
+    mm, mn = params.get("must_match"), params.get("must_not_match")
+    return Pattern(bind_items(spec, params), re.compile(mm) if mm else None, re.compile(mn) if mn else None)
+
+
+def kind_pattern(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A text field matches (or does not match) a regular expression; blanks are not checked."""
+    p: Pattern = compiled.prepared
+    for _, _, value, here in each(ctx, p.items):
+        text = text_of(value)
+        if text is None:
+            continue
+        ctx.checked()
+        if (p.must_match and not p.must_match.search(text)) or (p.must_not_match and p.must_not_match.search(text)):
+            yield Violation(here, {"value": text})
+
+
+def prepare_present(spec: Any, params: Mapping[str, Any]) -> Items:
+    return bind_items(spec, params)
+
+
+def kind_present(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A field is not blank on the items the filter admits."""
+    for _, item, value, here in each(ctx, compiled.prepared):
+        ctx.checked()
+        if is_blank(value):
+            yield Violation(here, {"field": compiled.prepared.field})
+
+
+@dataclass(frozen=True)
+class Numeric:
+    items: Items
+    unit_field: str | None
+    exclude: re.Pattern[str] | None
+
+
+def prepare_numeric_value(spec: Any, params: Mapping[str, Any]) -> Numeric:
+    items = bind_items(spec, params)
+    if params.get("unit_field"):
+        for bound in items.refs:
+            node = bound.ref.label_node(spec.labels)
+            assert node is not None
+            check_column(node, params["unit_field"], bound.text)
+    return Numeric(items, params.get("unit_field"), re.compile(params["exclude"]) if params.get("exclude") else None)
+
+
+NO_UNIT = {None, "-", "—", "/", "无"}
+
+
+def row_units(item: Mapping[str, Any], unit_field: str | None) -> tuple[str, ...] | None:
+    unit = text_of(item.get(unit_field)) if unit_field else None
+    return None if unit in NO_UNIT else (unit, "%", "％") if unit else None
+
+
+def kind_numeric_value(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A field reads as a number, optionally followed by the row's own unit (or by any short unit when
+    the row has none); text that only looks numeric (``exclude``, for example a year "2024年") is not."""
+    p: Numeric = compiled.prepared
+    for _, item, value, here in each(ctx, p.items):
+        ctx.checked()
+        text = text_of(value)
+        excluded = text is not None and p.exclude is not None and p.exclude.search(text) is not None
+        if excluded or number_of(value, row_units(item, p.unit_field)) is None:
+            yield Violation(here, {"value": text if text is not None else "（空白）",
+                                   "value_en": text if text is not None else "(blank)",
+                                   "value_type": text_of(item.get("value_type")) or "",
+                                   "unit": text_of(item.get(p.unit_field)) if p.unit_field else ""})
+
+
+# ---------------------------------------------------------------------------------------- bounds
+@dataclass(frozen=True)
+class Bounds:
+    scope: tuple[BoundRef, ...]
+    items: tuple[Step, ...] | None
+    field: str
+    unit_field: str | None
+    min: Any
+    max: Any
+    where: Filter
+
+
+def prepare_bounds(spec: Any, params: Mapping[str, Any]) -> Bounds:
+    scope = tuple(bind_ref(spec.labels, r) for r in params["scope"])
+    for bound in scope:
+        node = bound.ref.label_node(spec.labels)
+        assert node is not None
+        item_node = check_path(node, params["items"], bound.text) if params.get("items") else node
+        check_column(item_node, params["field"], bound.text)
+        for key in ("min", "max"):
+            if isinstance(params.get(key), Mapping):
+                check_column(node, params[key]["field"], bound.text)
+    return Bounds(scope, parse_path(params["items"]) if params.get("items") else None, params["field"],
+                  params.get("unit_field"), params.get("min"), params.get("max"), compile_where(params.get("where")))
+
+
+def kind_bounds(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A numeric field lies within bounds: numbers (a percentage within 0–100) or an amount of the enclosing
+    scope object (a cost indicator within its project's money), converting 元/万元 and allowing for the
+    rounding of both figures. Values that are not numbers are left to ``numeric_value``."""
+    p: Bounds = compiled.prepared
+    for bound in p.scope:
+        if not ctx.usable(bound):
+            continue
+        for sptr, scope in bound.ref.resolve(ctx.document):
+            if not isinstance(scope, Mapping):
+                continue
+            items = walk(scope, sptr, p.items) if p.items else iter([(sptr, scope)])
+            for iptr, item in items:
+                if not isinstance(item, Mapping) or not p.where(item):
+                    continue
+                parsed = number_of(item.get(p.field))
+                if parsed is None:
+                    continue
+                ctx.checked()
+                yield from _check_bounds(ctx, p, sptr, scope, iptr, item, parsed)
+
+
+def _check_bounds(ctx: Context, p: Bounds, sptr: str, scope: Mapping[str, Any], iptr: str, item: Mapping[str, Any],
+                  parsed: tuple[Decimal, str, int]) -> Iterator[Violation]:
+    number, suffix, places = parsed
+    half = Decimal(5).scaleb(-(places + 1))
+    unit = text_of(item.get(p.unit_field)) if p.unit_field else None
+    unit = unit or (suffix or None)
+    here = jp.join(iptr, p.field)
+    for key, sign in (("min", -1), ("max", 1)):
+        limit = p.min if key == "min" else p.max
+        if limit is None:
+            continue
+        if isinstance(limit, Mapping):
+            cell = ctx.cell(jp.join(sptr, limit["field"]), scope.get(limit["field"]))
+            if cell is None or unit not in FACTOR:
+                continue
+            value, vhalf = number * FACTOR[unit], half * FACTOR[unit]
+            bound_value, bound_half, related = cell.value, cell.half, (cell.pointer,)
+            shown_bound = cell.printed if cell.printed is not None else Decimal(0)
+            shown_unit = cell.unit
+        else:
+            value, vhalf, bound_value, bound_half, related = number, half, Decimal(limit), Decimal(0), ()
+            shown_bound, shown_unit = Decimal(limit), unit or ""
+        envelope = Decimal(0) if ctx.strict else vhalf + bound_half
+        excess = (value - bound_value) * sign
+        if excess > envelope:
+            yield Violation(here, {"value": text_of(item.get(p.field)), "bound": format(shown_bound, "f"),
+                                   "bound_unit": shown_unit, "limit": "上限" if key == "max" else "下限",
+                                   "limit_en": "maximum" if key == "max" else "minimum"},
+                            related=related)
+
+
+# ---------------------------------------------------------------------------------------- indicators
+@dataclass(frozen=True)
+class Levels:
+    items: Items
+    check: str
+
+
+def prepare_indicator_levels(spec: Any, params: Mapping[str, Any]) -> Levels:
+    return Levels(bind_items(spec, params, field="level1" if params["check"] == "level1" else "level2"), params["check"])
+
+
+def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """一级 indicators belong to the profile's framework (check level1), and each 二级 belongs to its 一级
+    (check pair); a blank level on a row that has an indicator is not legal either."""
+    p: Levels = compiled.prepared
+    framework = ctx.spec.framework_for(ctx.profile.id)
+    if framework is None:
+        return
+    for _, item, _, here in each(ctx, p.items):
+        level1, level2 = text_of(item.get("level1")), text_of(item.get("level2"))
+        if p.check == "level1":
+            ctx.checked()
+            if level1 not in framework.level1:
+                yield Violation(here, {"level1": level1 or "（空白）", "allowed": "、".join(framework.level1),
+                                       "framework": framework.title})
+        elif level1 in framework.level1:
+            ctx.checked()
+            if level2 not in framework.level1[level1]:
+                yield Violation(here, {"level1": level1, "level2": level2 or "（空白）", "level2_en": level2 or "(blank)",
+                                       "allowed": "、".join(framework.level1[level1]), "framework": framework.title})
+
+
+@dataclass(frozen=True)
+class Coverage:
+    scope: tuple[BoundRef, ...]
+    items: tuple[Step, ...]
+    field: str
+    where: Filter
+
+
+def prepare_coverage(spec: Any, params: Mapping[str, Any]) -> Coverage:
+    scope = tuple(bind_ref(spec.labels, r) for r in params["scope"])
+    for bound in scope:
+        node = bound.ref.label_node(spec.labels)
+        assert node is not None
+        check_column(check_path(node, params["items"], bound.text), params["field"], bound.text)
+    return Coverage(scope, parse_path(params["items"]), params["field"], compile_where(params.get("where")))
+
+
+def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """Every scope object (each project, the department table) has at least one real indicator under each
+    first-level indicator its framework requires."""
+    p: Coverage = compiled.prepared
+    framework = ctx.spec.framework_for(ctx.profile.id)
+    if framework is None:
+        return
+    for bound in p.scope:
+        if not ctx.usable(bound):
+            continue
+        for sptr, scope in bound.ref.resolve(ctx.document):
+            if not isinstance(scope, Mapping):
+                continue
+            ctx.checked()
+            present = {text_of(item.get(p.field)) for _, item in walk(scope, sptr, p.items)
+                       if isinstance(item, Mapping) and p.where(item)}
+            name = text_of(scope.get("name")) or text_of(scope.get("unit_name")) or ""
+            for level1 in framework.required:
+                if level1 not in present:
+                    yield Violation(sptr, {"missing": level1, "name": name, "framework": framework.title})
+
+
+@dataclass(frozen=True)
+class YearInText:
+    items: Items
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def prepare_year_in_text(spec: Any, params: Mapping[str, Any]) -> YearInText:
+    return YearInText(bind_items(spec, params))
+
+
+def kind_year_in_text(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """Every year a text field names ("2024年") is the document's fiscal year."""
+    year = (ctx.document.get("metadata") or {}).get("fiscal_year")
+    if not isinstance(year, int):
+        return
+    for _, _, value, here in each(ctx, compiled.prepared.items):
+        text = text_of(value)
+        if text is None:
+            continue
+        ctx.checked()
+        others = sorted({int(m) for m in _YEAR.findall(text)} - {year})
+        if others:
+            yield Violation(here, {"years": "、".join(f"{y}年" for y in others), "fiscal_year": year, "value": text})

@@ -1,0 +1,57 @@
+"""Reading text cells: blanks, trimmed text, and numbers written as text ("95", "100%", "1,000", "1年")."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+__all__ = ["is_blank", "number_of", "text_of"]
+
+# A number, optionally signed or preceded by a comparator, with thousands separators, optionally
+# followed by a short unit (%, 万元, 次, 年 …). Anything else is not "a number with its unit".
+_NUMBER = re.compile(r"^\s*[≥≤=<>＞＜＝]?\s*([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?)\s*(\S{0,4}?)\s*$")
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def text_of(value: Any) -> str | None:
+    """The trimmed text of a cell (numbers as their decimal text); None for a blank."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value).strip()
+
+
+def number_of(value: Any, units: tuple[str, ...] | None = None) -> tuple[Decimal, str, int] | None:
+    """(number, trailing unit text, decimals as written) when the cell reads as a number.
+
+    With ``units``, a trailing text must be one of them (for example the row's own unit or %).
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, Decimal)):
+        dec = Decimal(value)
+        exp = dec.as_tuple().exponent
+        return dec, "", max(0, -exp) if isinstance(exp, int) else 0
+    if not isinstance(value, str):
+        return None
+    m = _NUMBER.match(value)
+    if not m:
+        return None
+    digits, suffix = m.group(1).replace(",", ""), m.group(2)
+    if suffix and units is not None and suffix not in units:
+        return None
+    if suffix and units is None and not re.fullmatch(r"%|％|[^\d\s]{1,4}", suffix):
+        return None
+    try:
+        dec = Decimal(digits)
+    except InvalidOperation:
+        return None
+    exp = dec.as_tuple().exponent
+    return dec, suffix, max(0, -exp) if isinstance(exp, int) else 0

@@ -1,0 +1,61 @@
+"""Row filters (``where``): which items of a list a rule checks, decided from the item's own fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .values import is_blank, number_of, text_of
+
+__all__ = ["compile_where"]
+
+Filter = Callable[[Mapping[str, Any]], bool]
+
+
+def _field(item: Mapping[str, Any], path: str) -> Any:
+    node: Any = item
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node
+
+
+def compile_where(spec: Mapping[str, Any] | None) -> Filter:
+    """Compile a ``where`` mapping into a predicate over one item."""
+    if not spec:
+        return lambda item: True
+    checks: list[Filter] = []
+    if "all" in spec:
+        subs = [compile_where(s) for s in spec["all"]]
+        checks.append(lambda item: all(s(item) for s in subs))
+    if "any" in spec:
+        subs_any = [compile_where(s) for s in spec["any"]]
+        checks.append(lambda item: any(s(item) for s in subs_any))
+    if "not" in spec:
+        sub = compile_where(spec["not"])
+        checks.append(lambda item: not sub(item))
+    if "field" in spec:
+        path = spec["field"]
+        if "in" in spec:
+            allowed = {None if v is None else str(v).strip() for v in spec["in"]}
+            checks.append(lambda item: text_of(_field(item, path)) in allowed)
+        if "not_in" in spec:
+            banned = {None if v is None else str(v).strip() for v in spec["not_in"]}
+            checks.append(lambda item: text_of(_field(item, path)) not in banned)
+        if "matches" in spec:
+            rx = re.compile(spec["matches"])
+            checks.append(lambda item: (t := text_of(_field(item, path))) is not None and rx.search(t) is not None)
+        if "not_matches" in spec:
+            nrx = re.compile(spec["not_matches"])
+            checks.append(lambda item: (t := text_of(_field(item, path))) is None or nrx.search(t) is None)
+        if "blank" in spec:
+            want = bool(spec["blank"])
+            checks.append(lambda item: is_blank(_field(item, path)) == want)
+        if "numeric" in spec:
+            want_num = bool(spec["numeric"])
+            checks.append(lambda item: (number_of(_field(item, path)) is not None) == want_num)
+    return lambda item: all(c(item) for c in checks)
+
+
+def field_of(item: Any, path: str) -> Any:
+    return _field(item, path) if isinstance(item, Mapping) else None
