@@ -68,13 +68,20 @@ def apply_patch(doc: Any, ops: list[dict[str, Any]]) -> Any:
 
 @dataclass
 class Case:
-    """A mutation case: a base document, a patch, options and the exact expected findings."""
+    """A mutation case: a base document, a patch, options, and exactly what the patch changes.
+
+    ``expected`` lists the findings the patched document has and the base (validated with the same
+    options) has not; ``removed`` lists the base's findings the patch makes disappear. The base's own
+    findings are pinned by its sidecar, so together they state the patched document's findings exactly.
+    """
 
     path: Path
     title: str
+    base: Any
     document: Any
     options: dict[str, Any]
     expected: list[tuple[str, str, str]]
+    removed: list[tuple[str, str, str]]
     patch: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -86,8 +93,18 @@ def load_case(path: Path) -> Case:
     raw = load_yaml(path)
     base = load_json((path.parent / raw["base"]).resolve())
     patch = list(raw.get("patch") or [])
-    return Case(path, raw["title"]["zh"], apply_patch(base, patch), dict(raw.get("options") or {}),
-                expected_list(raw.get("expected")), patch)
+    return Case(path, raw["title"]["zh"], base, apply_patch(base, patch), dict(raw.get("options") or {}),
+                expected_list(raw.get("expected")), expected_list(raw.get("removed")), patch)
+
+
+def case_delta(case: Case) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], Any]:
+    """(findings added by the patch, findings removed by it, the patched report)."""
+    from budget_disclosure import validate
+
+    before = actual_list(validate(case.base, **case.options))
+    report = validate(case.document, **case.options)
+    after = actual_list(report)
+    return [f for f in after if f not in before], [f for f in before if f not in after], report
 
 
 def sidecar_of(example: Path) -> Path:

@@ -62,7 +62,7 @@ def test_select_and_ignore_filter_by_rule_and_group() -> None:
     everything = {f.rule for f in validate(doc).findings}
     assert {"schema.table-missing", "schema.amount-type"} <= everything
     assert {f.rule for f in validate(doc, select=["schema.table-missing"]).findings} == {"schema.table-missing"}
-    assert not {f.rule for f in validate(doc, ignore=["schema"]).findings} & everything
+    assert not [f for f in validate(doc, ignore=["schema"]).findings if f.rule.startswith("schema.")]
 
 
 def test_validators_are_compiled_once_and_shared_across_threads() -> None:
@@ -80,5 +80,5 @@ def test_validators_are_compiled_once_and_shared_across_threads() -> None:
 def test_location_is_chinese_table_row_column() -> None:
     doc = load_json(CLEAN)
     doc["tables"]["general_budget_expenditure"]["rows"][2]["basic"] = "x"
-    (f,) = validate(doc).findings
+    (f,) = [f for f in validate(doc).findings if f.rule.startswith("schema.")]
     assert f.location == "一般公共预算支出表 › 2080505 机关事业单位基本养老保险缴费支出 › 基本支出"

@@ -8,7 +8,7 @@ import pytest
 
 from budget_disclosure import validate
 
-from .support import EXAMPLES, actual_list, all_cases, all_examples, load_case, load_sidecar, sidecar_of
+from .support import EXAMPLES, actual_list, all_cases, all_examples, case_delta, load_case, load_sidecar, sidecar_of
 
 
 def _diff(actual: list[tuple[str, str, str]], expected: list[tuple[str, str, str]]) -> str:
@@ -32,9 +32,9 @@ def test_example_matches_sidecar(example: Path) -> None:
 @pytest.mark.parametrize("case_path", all_cases(), ids=lambda p: str(p.relative_to(EXAMPLES / "cases")))
 def test_case_matches_expected(case_path: Path) -> None:
     case = load_case(case_path)
-    report = validate(case.document, **case.options)
-    actual = actual_list(report)
-    assert actual == case.expected, _diff(actual, case.expected)
+    added, removed, _ = case_delta(case)
+    assert added == case.expected, _diff(added, case.expected)
+    assert removed == case.removed, "findings the patch removes differ:\n" + _diff(removed, case.removed)
 
 
 def test_every_sidecar_has_its_example() -> None:

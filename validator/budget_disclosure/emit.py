@@ -12,7 +12,7 @@ from .spec import Spec
 
 __all__ = ["emit", "show"]
 
-_MAX_SHOWN = 80
+_MAX_SHOWN = 240
 
 
 def show(value: Any) -> str:
@@ -24,7 +24,7 @@ def show(value: Any) -> str:
     elif isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, str):
-        text = value
+        text = value if value else '""'
     elif isinstance(value, (list, tuple)):
         text = "、".join(show(v) for v in value)
     else:
