@@ -77,6 +77,8 @@ class Case:
 
     path: Path
     title: str
+    rule: str | None
+    base_path: str
     base: Any
     document: Any
     options: dict[str, Any]
@@ -91,17 +93,24 @@ def expected_list(items: Any) -> list[tuple[str, str, str]]:
 
 def load_case(path: Path) -> Case:
     raw = load_yaml(path)
-    base = load_json((path.parent / raw["base"]).resolve())
+    base_path = (path.parent / raw["base"]).resolve()
+    base = load_json(base_path)
     patch = list(raw.get("patch") or [])
-    return Case(path, raw["title"]["zh"], base, apply_patch(base, patch), dict(raw.get("options") or {}),
+    return Case(path, raw["title"]["zh"], raw.get("rule"), str(base_path), base, apply_patch(base, patch), validate_options(raw.get("options")),
                 expected_list(raw.get("expected")), expected_list(raw.get("removed")), patch)
+
+
+_BASE_FINDINGS: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
 
 
 def case_delta(case: Case) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], Any]:
     """(findings added by the patch, findings removed by it, the patched report)."""
     from budget_disclosure import validate
 
-    before = actual_list(validate(case.base, **case.options))
+    key = (case.base_path, repr(sorted(case.options.items())))
+    if key not in _BASE_FINDINGS:
+        _BASE_FINDINGS[key] = actual_list(validate(case.base, **case.options))
+    before = _BASE_FINDINGS[key]
     report = validate(case.document, **case.options)
     after = actual_list(report)
     return [f for f in after if f not in before], [f for f in before if f not in after], report
@@ -111,9 +120,19 @@ def sidecar_of(example: Path) -> Path:
     return example.with_name(example.name[: -len(".json")] + ".expected.yaml")
 
 
+def validate_options(raw: Any) -> dict[str, Any]:
+    """Options as written in a sidecar or case (``limits`` becomes a Limits object)."""
+    from budget_disclosure import Limits
+
+    options = dict(raw or {})
+    if "limits" in options:
+        options["limits"] = Limits(**options["limits"])
+    return options
+
+
 def load_sidecar(example: Path) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
     raw = load_yaml(sidecar_of(example))
-    return dict(raw.get("options") or {}), expected_list(raw.get("findings"))
+    return validate_options(raw.get("options")), expected_list(raw.get("findings"))
 
 
 def actual_list(report: Any) -> list[tuple[str, str, str]]:

@@ -66,7 +66,8 @@ class Engine:
                 table_node(tree, rule.params["table"])
                 needs.add(rule.params["table"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise SpecError(str(exc).strip("'\""), file=rule.file, line=rule.line, rule=rule.id) from None
+            message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+            raise SpecError(message, file=rule.file, line=rule.line, rule=rule.id) from None
         return Compiled(rule, prepared, frozenset(needs), when)
 
     def rules_for(self, profile: str) -> list[Compiled]:
@@ -88,6 +89,9 @@ class Engine:
                 continue
             if not compiled.when(ctx):
                 continue
+            if any(t != "narrative" and t not in ctx.profile.tables and ctx.table(t) is None for t in compiled.needs) \
+                    and not KINDS[rule.kind].partial:
+                continue  # the profile has no such table: the rule does not apply (nothing was left unchecked)
             kind = KINDS[rule.kind]
             if kind.partial:
                 unusable = frozenset(t for t in compiled.needs

@@ -34,28 +34,35 @@ def identity(ctx: Context, compiled: Compiled, left: Side, op: str, right: Side,
         return
     cells = [t.cell for t in left.terms] or [t.cell for t in right.terms]
     anchor = cells[0]
-    unit = display_unit([t.cell for t in left.terms + right.terms])
+    all_cells = [t.cell for t in left.terms + right.terms]
+    unit = display_unit(all_cells)
+    places = max((c.precision for c in all_cells if c.precision is not None), default=2)
     related = tuple(dict.fromkeys(p for p in left.pointers + right.pointers if p != anchor.pointer))
     expected, actual = to_unit(right.value, unit), to_unit(left.value, unit)
     difference, envelope = to_unit(outcome.difference, unit), to_unit(outcome.envelope, unit)
     info = outcome.severity is Severity.INFO
     shown_unit = unit or ""
-    verdict = ("在取整容差 ±{e}{u} 以内，可能只是取整误差".format(e=_fmt(envelope), u=shown_unit) if info else
-               "严格模式下要求完全相等" if ctx.strict else
-               "超出取整容差 ±{e}{u}".format(e=_fmt(envelope), u=shown_unit))
-    verdict_en = (f"within the rounding envelope of ±{_fmt(envelope)} {shown_unit}; possibly rounding only" if info else
+    env = _fmt(envelope)
+    verdict = (f"在取整容差 ±{env}{shown_unit} 以内，可能只是取整误差" if info else
+               "严格模式下要求完全相等" if ctx.strict else f"超出取整容差 ±{env}{shown_unit}")
+    verdict_en = (f"within the rounding envelope of ±{env} {shown_unit}; possibly rounding only" if info else
                   "strict mode requires exact agreement" if ctx.strict else
-                  f"beyond the rounding envelope of ±{_fmt(envelope)} {shown_unit}")
+                  f"beyond the rounding envelope of ±{env} {shown_unit}")
     ctx.evaluations[-1] = Evaluation(compiled.rule.id, anchor.pointer, op, coefficients, outcome.difference,
                                      outcome.envelope, not info)
     yield Violation(
         anchor.pointer,
-        {"expected": _fmt(expected), "actual": _fmt(actual), "difference": _fmt(difference),
+        {"expected": _fixed(expected, places), "actual": _fixed(actual, places), "difference": _fixed(difference, places),
          "envelope": _fmt(envelope), "unit": shown_unit, "op": OP_SIGN[op], "verdict": verdict,
          "verdict_en": verdict_en, **(values or {})},
         related=related, expected=expected, actual=actual, difference=difference, envelope=envelope,
         unit=unit, severity=outcome.severity,
     )
+
+
+def _fixed(value: Decimal, places: int) -> str:
+    """An amount shown as printed: with the displayed precision of the cells it came from."""
+    return format(value.quantize(Decimal(1).scaleb(-places)) if value == value.quantize(Decimal(1).scaleb(-places)) else value, "f")
 
 
 def _fmt(value: Decimal) -> str:
@@ -418,7 +425,7 @@ def kind_all_zero(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             if cell.value != 0:
                 unit = cell.unit or ""
                 shown = to_unit(cell.value, cell.unit)
-                yield Violation(cell.pointer, {"actual": _fmt(shown), "unit": unit}, actual=shown,
+                yield Violation(cell.pointer, {"actual": _fixed(shown, cell.precision or 0), "unit": unit}, actual=shown,
                                 expected=ZERO, difference=shown, envelope=ZERO, unit=cell.unit)
 
 
@@ -493,9 +500,9 @@ def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             ok = pct + pct_half >= lo and pct - pct_half <= hi
         if not ok:
             computed = exact.quantize(Decimal("0.01"))
-            yield Violation(pct_ptr, {"actual": _fmt(pct), "expected": _fmt(computed),
-                                      "numerator": _fmt(to_unit(n, num[0].unit)),
-                                      "denominator": _fmt(to_unit(d, num[0].unit)), "unit": num[0].unit or ""},
+            yield Violation(pct_ptr, {"actual": format(pct, "f"), "expected": format(computed, "f"),
+                                      "numerator": _fixed(to_unit(n, num[0].unit), 2),
+                                      "denominator": _fixed(to_unit(d, num[0].unit), 2), "unit": num[0].unit or ""},
                             related=tuple(c.pointer for c in num) + tuple(den.pointers),
                             expected=computed, actual=pct, difference=pct - computed, envelope=pct_half, unit="%")
 
