@@ -96,8 +96,18 @@ def load_case(path: Path) -> Case:
     base_path = (path.parent / raw["base"]).resolve()
     base = load_json(base_path)
     patch = list(raw.get("patch") or [])
-    return Case(path, raw["title"]["zh"], raw.get("rule"), str(base_path), base, apply_patch(base, patch), validate_options(raw.get("options")),
-                expected_list(raw.get("expected")), expected_list(raw.get("removed")), patch)
+    return Case(
+        path,
+        raw["title"]["zh"],
+        raw.get("rule"),
+        str(base_path),
+        base,
+        apply_patch(base, patch),
+        validate_options(raw.get("options")),
+        expected_list(raw.get("expected")),
+        expected_list(raw.get("removed")),
+        patch,
+    )
 
 
 _BASE_FINDINGS: dict[tuple[str, str], list[tuple[str, str, str]]] = {}

@@ -50,7 +50,9 @@ def test_profile_override() -> None:
     doc = load_json(CLEAN)
     report = validate(doc, profile="mof-143-2016")
     assert sorted(f.pointer for f in report.findings if f.rule.startswith("schema.")) == [
-        "/tables/department_performance", "/tables/project_performance"]
+        "/tables/department_performance",
+        "/tables/project_performance",
+    ]
     unknown = validate(doc, profile="nowhere-2030")
     assert [f.rule for f in unknown.findings][:1] == ["schema.profile-unknown"]
 

@@ -49,7 +49,7 @@ def test_syntax_error_has_line_and_column() -> None:
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
 def test_non_finite_numbers_are_findings(literal: str) -> None:
-    report = validate('{"amounts": {"unit": "万元", "precision": 2}, "tables": {"x": [1, %s]}}' % literal)
+    report = validate(f'{{"amounts": {{"unit": "万元", "precision": 2}}, "tables": {{"x": [1, {literal}]}}}}')
     assert rules_of(report) == [("input.non-finite-number", "/tables/x/1")]
 
 
@@ -100,8 +100,14 @@ def test_unsupported_source_type() -> None:
 
 def test_all_source_kinds_give_the_same_report() -> None:
     text = CLEAN.read_text(encoding="utf-8")
-    reports = [validate(CLEAN), validate(str(CLEAN)), validate(text), validate(text.encode()),
-               validate(io.BytesIO(text.encode())), validate(load_json(CLEAN))]
+    reports = [
+        validate(CLEAN),
+        validate(str(CLEAN)),
+        validate(text),
+        validate(text.encode()),
+        validate(io.BytesIO(text.encode())),
+        validate(load_json(CLEAN)),
+    ]
     dumps = {r.to_json() for r in (_drop_source(r) for r in reports)}
     assert len(dumps) == 1
 

@@ -18,8 +18,18 @@ from budget_disclosure import pointer as jp
 from budget_disclosure.rules.kinds import EXTERNAL_KINDS, KINDS
 from budget_disclosure.spec import Spec
 
-from .support import (CLEAN, EXAMPLES, ROOT, SEED, all_cases, all_examples, case_delta, load_case, load_json,
-                      load_sidecar)
+from .support import (
+    CLEAN,
+    EXAMPLES,
+    ROOT,
+    SEED,
+    all_cases,
+    all_examples,
+    case_delta,
+    load_case,
+    load_json,
+    load_sidecar,
+)
 
 # Input rules that only a Python caller can trigger (a float or a non-JSON object in a parsed dict):
 # proven by these unit tests instead of an example file.
@@ -62,15 +72,19 @@ def test_every_rule_has_a_triggering_example(spec: Spec, rule_id: str) -> None:
         file, name = UNIT_TESTED[rule_id].split("::")
         assert re.search(rf"^def {name}\(", (ROOT / file).read_text(), re.M), UNIT_TESTED[rule_id]
         return
-    assert fires.get(rule_id), (f"{rule_id} has no example or case that makes it fire; add "
-                                f"examples/cases/{rule_id.split('.')[0]}/{rule_id.split('.', 1)[1]}.yaml")
+    assert fires.get(rule_id), (
+        f"{rule_id} has no example or case that makes it fire; add "
+        f"examples/cases/{rule_id.split('.')[0]}/{rule_id.split('.', 1)[1]}.yaml"
+    )
 
 
 @pytest.mark.parametrize("rule_id", [r for r in all_rules(Spec()) if Spec().rules[r].kind not in EXTERNAL_KINDS])
 def test_every_rule_has_a_passing_example(rule_id: str) -> None:
     _, passes = evidence()
-    assert passes.get(rule_id), (f"{rule_id} never runs on a document without firing; add a passing case "
-                                 f"(…/{rule_id.split('.', 1)[1]}-passes.yaml)")
+    assert passes.get(rule_id), (
+        f"{rule_id} never runs on a document without firing; add a passing case "
+        f"(…/{rule_id.split('.', 1)[1]}-passes.yaml)"
+    )
 
 
 def test_cases_name_real_rules_and_fire_them(spec: Spec) -> None:
@@ -141,8 +155,10 @@ def test_a_broken_rule_file_is_refused_with_file_line_and_rule(tmp_path: Path, n
 def test_a_bad_reference_is_refused_at_load(tmp_path: Path) -> None:
     root = _spec_copy(tmp_path)
     path = root / "rules" / "summary.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "summary:income.other_income]", "summary:income.others_income]", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("summary:income.other_income]", "summary:income.others_income]", 1),
+        encoding="utf-8",
+    )
     from budget_disclosure.rules.engine import Engine
 
     with pytest.raises(SpecError, match=r"rules/summary.yaml:\d+: rule summary.income-current-year: .*others_income"):
@@ -152,8 +168,10 @@ def test_a_bad_reference_is_refused_at_load(tmp_path: Path) -> None:
 def test_a_duplicate_rule_id_is_refused(tmp_path: Path) -> None:
     root = _spec_copy(tmp_path)
     path = root / "rules" / "basic.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("id: basic.public-classes", "id: basic.personnel-classes"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("id: basic.public-classes", "id: basic.personnel-classes"),
+        encoding="utf-8",
+    )
     with pytest.raises(SpecError, match="duplicate rule id"):
         Spec(root)
 
@@ -161,8 +179,10 @@ def test_a_duplicate_rule_id_is_refused(tmp_path: Path) -> None:
 def test_the_framework_is_chosen_by_the_profile(tmp_path: Path) -> None:
     root = _spec_copy(tmp_path)
     path = root / "rules" / "profiles.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("indicator_framework: post-2021",
-                                                             "indicator_framework: pre-2021"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("indicator_framework: post-2021", "indicator_framework: pre-2021"),
+        encoding="utf-8",
+    )
     report = validate(CLEAN, spec=Spec(root))
     level1 = [f for f in report.findings if f.rule == "indicators.level1"]
     # Under the pre-2021 framework 成本指标 is not a first-level indicator.
@@ -193,8 +213,11 @@ def _set(doc: dict[str, Any], ptr: str, value: Decimal) -> dict[str, Any]:
 
 
 def _touching(report: Any, ptr: str) -> list[Any]:
-    return [f for f in report.findings if f.severity.value == "error" and
-            (f.pointer == ptr or ptr in f.related or f.cause == ptr)]
+    return [
+        f
+        for f in report.findings
+        if f.severity.value == "error" and (f.pointer == ptr or ptr in f.related or f.cause == ptr)
+    ]
 
 
 SEED_DOC = load_json(SEED)
@@ -251,11 +274,19 @@ def test_arithmetic_findings_carry_their_figures_and_cells() -> None:
     doc = _set(CLEAN_DOC, "/tables/summary/income/current_year_total", Decimal("2079.38"))
     (f,) = [f for f in validate(doc).findings if f.rule == "summary.income-current-year"]
     assert (f.expected, f.actual, f.difference, f.envelope, f.unit) == (
-        Decimal("2069.38"), Decimal("2079.38"), Decimal("10"), Decimal("0.015"), "万元")
+        Decimal("2069.38"),
+        Decimal("2079.38"),
+        Decimal("10"),
+        Decimal("0.015"),
+        "万元",
+    )
     assert f.pointer == "/tables/summary/income/current_year_total"
     # Every cell that took part, the blank lines (which count as zero) included.
-    assert {"/tables/summary/income/fiscal_appropriation", "/tables/summary/income/service_income",
-            "/tables/summary/income/other_income"} <= set(f.related)
+    assert {
+        "/tables/summary/income/fiscal_appropriation",
+        "/tables/summary/income/service_income",
+        "/tables/summary/income/other_income",
+    } <= set(f.related)
     assert f.location == "部门收支总表 › 收入 › 本年收入合计"
 
 

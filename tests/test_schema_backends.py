@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,5 +50,3 @@ def test_every_schema_compiles_in_both_backends(spec: Spec) -> None:
             spec.schema_checker.validator(uri)
             if spec.schema_checker.backend == "rust":
                 spec.schema_checker.fast_validator(uri)
-
-

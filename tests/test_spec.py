@@ -41,7 +41,8 @@ def test_ids_carry_the_spec_version_and_the_file_path(spec: Spec) -> None:
     major_minor = ".".join(spec.version.split(".")[:2])
     for uri, rel in spec.schema_files.items():
         assert uri == f"https://budget-disclosure.org/spec/{major_minor}/{rel}", (
-            f"{rel}: $id {uri} must be the spec's base URI + its path")
+            f"{rel}: $id {uri} must be the spec's base URI + its path"
+        )
 
 
 def test_every_ref_resolves_offline(spec: Spec) -> None:
@@ -89,7 +90,8 @@ def test_table_schemas_name_themselves(spec: Spec) -> None:
 def test_profiles_agree_with_the_schemas_and_the_rule_files(spec: Spec) -> None:
     disclosure = spec.schemas[spec.base_uri + "disclosure.json"]
     assert disclosure["properties"]["profile"]["enum"] == sorted(spec.profiles) or set(
-        disclosure["properties"]["profile"]["enum"]) == set(spec.profiles)
+        disclosure["properties"]["profile"]["enum"]
+    ) == set(spec.profiles)
     dispatch = {b["if"]["properties"]["profile"]["const"]: b["then"]["$ref"] for b in disclosure["allOf"]}
     assert dispatch == {pid: f"profiles/{pid}.json" for pid in spec.profiles}
     for pid, profile in spec.profiles.items():

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import pointer as jp
 
-__all__ = ["Cell", "FACTOR", "amount_value", "cell_at", "decimals"]
+__all__ = ["FACTOR", "Cell", "amount_value", "cell_at", "decimals"]
 
 # Conversion to 元, the exact common unit for comparisons.
 FACTOR = {"元": Decimal(1), "万元": Decimal(10000)}
@@ -52,24 +52,26 @@ def decimals(value: Decimal, *, as_written: bool = False) -> int:
     return max(0, -exponent)
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def fmt_for(document: dict[str, Any], pointer: str) -> tuple[str | None, int | str | None]:
     """(unit, precision) in force at an amount cell; precision may be "as_written"."""
     tokens = jp.parse(pointer)
-    doc_fmt = document.get("amounts") if isinstance(document.get("amounts"), dict) else {}
+    doc_fmt = _dict(document.get("amounts"))
     if tokens and tokens[0] == "narrative":
-        narrative = document.get("narrative") or {}
-        nfmt = narrative.get("amounts") if isinstance(narrative.get("amounts"), dict) else {}
+        nfmt = _dict(_dict(document.get("narrative")).get("amounts"))
         return nfmt.get("unit", doc_fmt.get("unit")), nfmt.get("precision", "as_written")
     unit, precision = doc_fmt.get("unit"), doc_fmt.get("precision")
-    doc_columns = doc_fmt.get("columns") if isinstance(doc_fmt.get("columns"), dict) else {}
+    doc_columns = _dict(doc_fmt.get("columns"))
     if tokens and tokens[-1] in doc_columns:
         precision = doc_columns[tokens[-1]]
     if len(tokens) >= 2 and tokens[0] == "tables":
-        table = (document.get("tables") or {}).get(tokens[1])
-        tfmt = table.get("amounts") if isinstance(table, dict) and isinstance(table.get("amounts"), dict) else {}
+        tfmt = _dict(_dict(_dict(document.get("tables")).get(tokens[1])).get("amounts"))
         unit = tfmt.get("unit", unit)
         precision = tfmt.get("precision", precision)
-        columns = tfmt.get("columns") if isinstance(tfmt.get("columns"), dict) else {}
+        columns = _dict(tfmt.get("columns"))
         if tokens[-1] in columns:
             precision = columns[tokens[-1]]
     return unit, precision

@@ -25,7 +25,7 @@ class Selector:
     @staticmethod
     def _hit(rule_id: str, names: tuple[str, ...]) -> bool:
         group = rule_id.split(".", 1)[0]
-        return any(n == rule_id or n == group for n in names)
+        return any(n in (rule_id, group) for n in names)
 
     def __call__(self, rule_id: str) -> bool:
         if self.select and not self._hit(rule_id, self.select):
@@ -62,8 +62,19 @@ def validate(
     result = read(source, name=name, limits=limits)
     label = name or result.name
     if result.problems:
-        findings = [emit(spec, None, p.rule, p.pointer, p.values, location=_input_location(spec, p.pointer, p.line, p.column),
-                         line=p.line, column=p.column) for p in result.problems]
+        findings = [
+            emit(
+                spec,
+                None,
+                p.rule,
+                p.pointer,
+                p.values,
+                location=_input_location(spec, p.pointer, p.line, p.column),
+                line=p.line,
+                column=p.column,
+            )
+            for p in result.problems
+        ]
         return _report(spec, findings, [], label, None, policy, selector, result.text, frozenset())
     document = result.document
     findings = spec.schema_checker.check(document, profile)
@@ -74,13 +85,15 @@ def validate(
         from .rules.engine import get_engine
 
         broken = _broken_parts(findings, document)
-        run = get_engine(spec).run(document, pid, strict=strict_arithmetic, broken_tables=broken,
-                                   select=selector if selector.active else None)
+        run = get_engine(spec).run(
+            document, pid, strict=strict_arithmetic, broken_tables=broken, select=selector if selector.active else None
+        )
         findings.extend(run.findings)
         skipped = run.skipped
         applied = frozenset(run.applied)
-    return _report(spec, findings, skipped, label, pid if isinstance(pid, str) else None, policy, selector, result.text,
-                   applied)
+    return _report(
+        spec, findings, skipped, label, pid if isinstance(pid, str) else None, policy, selector, result.text, applied
+    )
 
 
 def _input_location(spec: Spec, pointer: str, line: int | None, column: int | None) -> str:
@@ -102,11 +115,29 @@ def _broken_parts(findings: list[Finding], document: dict[str, Any]) -> set[str]
     return broken
 
 
-def _report(spec: Spec, findings: list[Finding], skipped: list[Skipped], source: str | None, profile: str | None,
-            policy: str, selector: Callable[[str], bool], text: str | None, applied: frozenset[str]) -> Report:
+def _report(
+    spec: Spec,
+    findings: list[Finding],
+    skipped: list[Skipped],
+    source: str | None,
+    profile: str | None,
+    policy: str,
+    selector: Callable[[str], bool],
+    text: str | None,
+    applied: frozenset[str],
+) -> Report:
     kept = [f for f in findings if selector(f.rule)]
     order = spec.table_order
     kept.sort(key=lambda f: (jp.sort_key(f.pointer, order), f.rule, f.message))
     skipped.sort(key=lambda s: s.rule)
-    return Report(tuple(kept), source=source, profile=profile, policy=policy, skipped=tuple(skipped),
-                  spec_version=spec.version, engine_version=__version__, text=text, applied=applied)
+    return Report(
+        tuple(kept),
+        source=source,
+        profile=profile,
+        policy=policy,
+        skipped=tuple(skipped),
+        spec_version=spec.version,
+        engine_version=__version__,
+        text=text,
+        applied=applied,
+    )

@@ -30,8 +30,10 @@ def validate(paths: tuple[str, ...]) -> None:
             click.echo(f"{path}: {exc}", err=True)
             sys.exit(2)
         counts = report.counts()
-        click.echo(f"{path}: {'通过' if report.valid else '未通过'} "
-                   f"（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}）")
+        click.echo(
+            f"{path}: {'通过' if report.valid else '未通过'} "
+            f"（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}）"
+        )
         for f in report.findings:
             click.echo(f"  [{f.severity.zh}] {f.location}：{f.message}（{f.rule}）")
         failed = failed or not report.valid

@@ -54,8 +54,12 @@ def _validate(raw: Any, schema_uri: str, schemas: Mapping[str, Any], rel: str) -
         for token in err.absolute_path:
             node = node[token]
             line = getattr(node, "line", line)
-        raise SpecError(f"does not match {schema_uri.rsplit('/', 1)[-1]} at /{'/'.join(map(str, err.absolute_path))}: {err.message}",
-                        file=rel, line=line)
+        raise SpecError(
+            f"does not match {schema_uri.rsplit('/', 1)[-1]} "
+            f"at /{'/'.join(map(str, err.absolute_path))}: {err.message}",
+            file=rel,
+            line=line,
+        )
 
 
 def load_codelist(path: Path, rel: str, schemas: Mapping[str, Any], base_uri: str) -> CodeList:
@@ -77,13 +81,22 @@ def load_codelist(path: Path, rel: str, schemas: Mapping[str, Any], base_uri: st
         if len(code) > levels[0] and parent is None:
             raise SpecError(f"code {code} has no parent in the list", file=rel, line=line)
         funds = frozenset(item.get("funds") or (entries[parent].funds if parent else ()))
-        entry = Entry(code, item["name"], tuple(item.get("former_names", ())), funds, item.get("evidence", default_evidence))
+        entry = Entry(
+            code, item["name"], tuple(item.get("former_names", ())), funds, item.get("evidence", default_evidence)
+        )
         entries[code] = entry
         by_name.setdefault(normalise_name(entry.name), []).append(code)
         for former in entry.former_names:
             by_former.setdefault(normalise_name(former), []).append(code)
-    return CodeList(raw["id"], raw["classification"], raw["title"]["zh"], levels, entries,
-                    {k: tuple(v) for k, v in by_name.items()}, {k: tuple(v) for k, v in by_former.items()})
+    return CodeList(
+        raw["id"],
+        raw["classification"],
+        raw["title"]["zh"],
+        levels,
+        entries,
+        {k: tuple(v) for k, v in by_name.items()},
+        {k: tuple(v) for k, v in by_former.items()},
+    )
 
 
 @dataclass(frozen=True)

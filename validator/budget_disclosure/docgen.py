@@ -48,8 +48,10 @@ def _when(conditions: tuple[object, ...]) -> str:
     parts = []
     for cond in conditions:
         assert isinstance(cond, dict)
-        (key, value), = cond.items()
-        parts.append(f"`{key}: {value if not isinstance(value, dict) else ', '.join(f'{k}={v}' for k, v in value.items())}`")
+        ((key, value),) = cond.items()
+        parts.append(
+            f"`{key}: {value if not isinstance(value, dict) else ', '.join(f'{k}={v}' for k, v in value.items())}`"
+        )
     return "; ".join(parts)
 
 
@@ -57,8 +59,8 @@ def render_rules_md(spec: Spec, root: Path) -> str:
     examples = _examples(root)
     profiles_of: dict[str, list[str]] = {}
     for pid, profile in spec.profiles.items():
-        for group in profile.rule_groups:
-            profiles_of.setdefault(group, []).append(pid)
+        for gname in profile.rule_groups:
+            profiles_of.setdefault(gname, []).append(pid)
     lines = [
         "# 规则参考 · Rule reference",
         "",
@@ -71,10 +73,12 @@ def render_rules_md(spec: Spec, root: Path) -> str:
         "| Group | 中文 | Rules | error | warning | info | Profiles |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
-    for gid, group in spec.groups.items():
-        sev = [r.severity.value for r in group.rules]
-        lines.append(f"| [`{gid}`](#{gid}) | {group.title} | {len(sev)} | {sev.count('error')} | "
-                     f"{sev.count('warning')} | {sev.count('info')} | {', '.join(profiles_of.get(gid, []))} |")
+    for gid, grp in spec.groups.items():
+        sev = [r.severity.value for r in grp.rules]
+        lines.append(
+            f"| [`{gid}`](#{gid}) | {grp.title} | {len(sev)} | {sev.count('error')} | "
+            f"{sev.count('warning')} | {sev.count('info')} | {', '.join(profiles_of.get(gid, []))} |"
+        )
     for gid, group in spec.groups.items():
         lines += ["", f"## {gid}", "", f"**{group.title}** — {group.title_en}", ""]
         if group.description:
@@ -82,8 +86,10 @@ def render_rules_md(spec: Spec, root: Path) -> str:
         lines += [f"Source: `{group.file}`.", ""]
         for rule in group.rules:
             lines += [f"### `{rule.id}`", "", f"**{rule.title}** — {rule.title_en}", ""]
-            lines.append(f"- Severity: {SEVERITY[rule.severity.value]} · kind: `{rule.kind}`"
-                         + (f" · catalogue: {', '.join(rule.refs)}" if rule.refs else ""))
+            lines.append(
+                f"- Severity: {SEVERITY[rule.severity.value]} · kind: `{rule.kind}`"
+                + (f" · catalogue: {', '.join(rule.refs)}" if rule.refs else "")
+            )
             if rule.when:
                 lines.append(f"- Applies when: {_when(rule.when)}")
             lines.append(f"- Basis: {rule.basis}")
@@ -91,8 +97,11 @@ def render_rules_md(spec: Spec, root: Path) -> str:
                 lines.append(f"- Meaning: {rule.description} {rule.description_en}")
             found = examples.get(rule.id, [])
             if found:
-                lines.append("- Example: " + ", ".join(f"[`{p.split('/', 1)[1]}`](../{p})" for p in found[:3])
-                             + (f" and {len(found) - 3} more" if len(found) > 3 else ""))
+                lines.append(
+                    "- Example: "
+                    + ", ".join(f"[`{p.split('/', 1)[1]}`](../{p})" for p in found[:3])
+                    + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+                )
             else:
                 lines.append("- Example: raised from Python input only (see tests/test_reader.py)")
             lines.append(f"- Message: {rule.message}")

@@ -35,8 +35,17 @@ def show(value: Any) -> str:
     return text
 
 
-def emit(spec: Spec, document: Any, rule_id: str, pointer: str, values: Mapping[str, Any] | None = None, *,
-         severity: Severity | None = None, location: str | None = None, **extra: Any) -> Finding:
+def emit(
+    spec: Spec,
+    document: Any,
+    rule_id: str,
+    pointer: str,
+    values: Mapping[str, Any] | None = None,
+    *,
+    severity: Severity | None = None,
+    location: str | None = None,
+    **extra: Any,
+) -> Finding:
     """Build the finding of ``rule_id`` at ``pointer``; ``values`` fill the message placeholders."""
     rule = spec.rule(rule_id)
     shown = {k: show(v) for k, v in (values or {}).items()}

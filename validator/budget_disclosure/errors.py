@@ -19,8 +19,9 @@ class InputError(BudgetDisclosureError):
 class SpecError(BudgetDisclosureError):
     """The spec files (schemas, rules, code lists) are broken: names the file, the rule and what is wrong."""
 
-    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 rule: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, file: str | None = None, line: int | None = None, rule: str | None = None
+    ) -> None:
         self.file = file
         self.line = line
         self.rule = rule

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 __all__ = ["Finding", "Report", "Severity", "Skipped"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a finding is. ``error`` makes a document invalid."""
 
     ERROR = "error"

@@ -67,10 +67,24 @@ class _TooLong(Exception):
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_TYPE_ZH = {"list": "数组", "str": "字符串", "int": "数字", "float": "数字", "Decimal": "数字",
-            "bool": "布尔值", "NoneType": "null"}
-_TYPE_EN = {"list": "an array", "str": "a string", "int": "a number", "float": "a number",
-            "Decimal": "a number", "bool": "a boolean", "NoneType": "null"}
+_TYPE_ZH = {
+    "list": "数组",
+    "str": "字符串",
+    "int": "数字",
+    "float": "数字",
+    "Decimal": "数字",
+    "bool": "布尔值",
+    "NoneType": "null",
+}
+_TYPE_EN = {
+    "list": "an array",
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "Decimal": "a number",
+    "bool": "a boolean",
+    "NoneType": "null",
+}
 _JSON_MSG_ZH = {
     "Expecting value": "此处应为一个值",
     "Expecting property name enclosed in double quotes": "此处应为双引号括起的键名",
@@ -91,9 +105,11 @@ def read(source: Any, *, name: str | None = None, limits: Limits | None = None) 
     is a path.
     """
     limits = limits or Limits()
-    if isinstance(source, Mapping) or isinstance(source, list):
+    if isinstance(source, (Mapping, list)):
         return _from_value(source, name, limits)
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip("\ufeff \t\r\n").startswith(("{", "[", '"'))):
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and not source.lstrip("\ufeff \t\r\n").startswith(("{", "[", '"'))
+    ):
         path = Path(source)
         data = _read_path(path, limits)
         if isinstance(data, Problem):
@@ -104,16 +120,25 @@ def read(source: Any, *, name: str | None = None, limits: Limits | None = None) 
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         if len(data) > limits.max_bytes:
-            return ReadResult(None, (Problem("input.too-large", values={"size": len(data), "limit": limits.max_bytes}),), None, name)
+            return ReadResult(
+                None, (Problem("input.too-large", values={"size": len(data), "limit": limits.max_bytes}),), None, name
+            )
         return _from_bytes(data, name, limits)
     if isinstance(source, (io.RawIOBase, io.BufferedIOBase)) or hasattr(source, "read"):
         data = source.read(limits.max_bytes + 1)
         if isinstance(data, str):
             data = data.encode("utf-8", "surrogatepass")
         if len(data) > limits.max_bytes:
-            return ReadResult(None, (Problem("input.too-large", values={"size": f"> {limits.max_bytes}", "limit": limits.max_bytes}),), None, name)
+            return ReadResult(
+                None,
+                (Problem("input.too-large", values={"size": f"> {limits.max_bytes}", "limit": limits.max_bytes}),),
+                None,
+                name,
+            )
         return _from_bytes(data, name, limits)
-    raise InputError(f"cannot validate a {type(source).__name__}: pass a dict, a path, bytes, a file object or JSON text")
+    raise InputError(
+        f"cannot validate a {type(source).__name__}: pass a dict, a path, bytes, a file object or JSON text"
+    )
 
 
 def _read_path(path: Path, limits: Limits) -> bytes | Problem:
@@ -142,33 +167,64 @@ def _from_bytes(data: bytes, name: str | None, limits: Limits) -> ReadResult:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ReadResult(None, (Problem("input.encoding", values={
-            "line": 1, "column": 1,
-            "hint": "文件是 UTF-16 编码，请另存为 UTF-8（如 iconv -f UTF-16 -t UTF-8）。",
-            "hint_en": "The file is UTF-16; save it as UTF-8 (for example iconv -f UTF-16 -t UTF-8)."}, line=1, column=1),), None, name)
+        return ReadResult(
+            None,
+            (
+                Problem(
+                    "input.encoding",
+                    values={
+                        "line": 1,
+                        "column": 1,
+                        "hint": "文件是 UTF-16 编码，请另存为 UTF-8（如 iconv -f UTF-16 -t UTF-8）。",
+                        "hint_en": "The file is UTF-16; save it as UTF-8 (for example iconv -f UTF-16 -t UTF-8).",
+                    },
+                    line=1,
+                    column=1,
+                ),
+            ),
+            None,
+            name,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         head = data[: exc.start]
         line = head.count(b"\n") + 1
         column = exc.start - (head.rfind(b"\n") + 1) + 1
-        return ReadResult(None, (Problem("input.encoding", values={"line": line, "column": column, **_encoding_hint(data)},
-                                         line=line, column=column),), None, name)
+        return ReadResult(
+            None,
+            (
+                Problem(
+                    "input.encoding",
+                    values={"line": line, "column": column, **_encoding_hint(data)},
+                    line=line,
+                    column=column,
+                ),
+            ),
+            None,
+            name,
+        )
     return _from_text(text, name, limits)
 
 
 def _encoding_hint(data: bytes) -> dict[str, str]:
     sample = data[:65536]
     if b"\x00" in sample:
-        return {"hint": "内容含有空字节，看起来是二进制文件而不是 JSON 文本。",
-                "hint_en": "The content has NUL bytes: it looks like binary data, not JSON text."}
+        return {
+            "hint": "内容含有空字节，看起来是二进制文件而不是 JSON 文本。",
+            "hint_en": "The content has NUL bytes: it looks like binary data, not JSON text.",
+        }
     try:
         decoded = sample.decode("gb18030")
     except UnicodeDecodeError:
         return {"hint": "请将文件另存为 UTF-8 编码。", "hint_en": "Save the file as UTF-8."}
     if any("\u4e00" <= ch <= "\u9fff" for ch in decoded):
-        return {"hint": "内容看起来是 GBK/GB18030 编码的中文，请转换为 UTF-8，例如：iconv -f GB18030 -t UTF-8 原文件 > 新文件。",
-                "hint_en": "The content looks like Chinese in GBK/GB18030; convert it to UTF-8, for example: iconv -f GB18030 -t UTF-8 in.json > out.json."}
+        return {
+            "hint": "内容看起来是 GBK/GB18030 编码的中文，请转换为 UTF-8，例如："
+            "iconv -f GB18030 -t UTF-8 原文件 > 新文件。",
+            "hint_en": "The content looks like Chinese in GBK/GB18030; convert it to UTF-8, for example: "
+            "iconv -f GB18030 -t UTF-8 in.json > out.json.",
+        }
     return {"hint": "请将文件另存为 UTF-8 编码。", "hint_en": "Save the file as UTF-8."}
 
 
@@ -197,15 +253,24 @@ def _from_text(text: str, name: str | None, limits: Limits) -> ReadResult:
         raise _NonFinite
 
     try:
-        document = json.loads(text, object_pairs_hook=pairs, parse_float=number, parse_int=integer,
-                              parse_constant=constant)
+        document = json.loads(
+            text, object_pairs_hook=pairs, parse_float=number, parse_int=integer, parse_constant=constant
+        )
     except json.JSONDecodeError as exc:
         detail = exc.msg
         zh = next((v for k, v in _JSON_MSG_ZH.items() if detail.startswith(k)), detail)
         if text.strip() == "":
             zh, detail = "文件是空的", "the file is empty"
-        return _fail(Problem("input.not-json", values={"line": exc.lineno, "column": exc.colno, "detail": zh, "detail_en": detail},
-                             line=exc.lineno, column=exc.colno), text, name)
+        return _fail(
+            Problem(
+                "input.not-json",
+                values={"line": exc.lineno, "column": exc.colno, "detail": zh, "detail_en": detail},
+                line=exc.lineno,
+                column=exc.colno,
+            ),
+            text,
+            name,
+        )
     except (_Duplicate, _NonFinite, _TooLong):
         return _fail(_locate_problem(text, limits), text, name)
     except RecursionError:
@@ -214,7 +279,9 @@ def _from_text(text: str, name: str | None, limits: Limits) -> ReadResult:
     problems: list[Problem] = []
     if not isinstance(document, dict):
         kind = type(document).__name__
-        problems.append(Problem("input.not-object", values={"type": _TYPE_ZH.get(kind, kind), "type_en": _TYPE_EN.get(kind, kind)}))
+        problems.append(
+            Problem("input.not-object", values={"type": _TYPE_ZH.get(kind, kind), "type_en": _TYPE_EN.get(kind, kind)})
+        )
     elif _SURROGATE_ESCAPE.search(text):
         problems.extend(_lone_surrogates(document))
     if problems:
@@ -238,12 +305,21 @@ def _locate_problem(text: str, limits: Limits) -> Problem:
             return Problem("input.duplicate-key", ev.pointer, {"key": ev.token, "line": line, "column": col}, line, col)
         if ev.kind == "literal" and ev.token in ("NaN", "Infinity", "-Infinity"):
             line, col = locate.line_col(text, ev.offset)
-            return Problem("input.non-finite-number", ev.pointer, {"token": ev.token, "line": line, "column": col}, line, col)
+            return Problem(
+                "input.non-finite-number", ev.pointer, {"token": ev.token, "line": line, "column": col}, line, col
+            )
         if ev.kind == "number" and _digits(ev.token) > limits.max_digits:
             line, col = locate.line_col(text, ev.offset)
-            return Problem("input.number-too-long", ev.pointer, {"digits": _digits(ev.token), "limit": limits.max_digits,
-                                                                 "line": line, "column": col}, line, col)
-    return Problem("input.not-json", values={"line": 1, "column": 1, "detail": "无法定位的问题", "detail_en": "unlocated problem"})
+            return Problem(
+                "input.number-too-long",
+                ev.pointer,
+                {"digits": _digits(ev.token), "limit": limits.max_digits, "line": line, "column": col},
+                line,
+                col,
+            )
+    return Problem(
+        "input.not-json", values={"line": 1, "column": 1, "detail": "无法定位的问题", "detail_en": "unlocated problem"}
+    )
 
 
 def _lone_surrogates(document: Any) -> list[Problem]:
@@ -256,9 +332,19 @@ def _lone_surrogates(document: Any) -> list[Problem]:
             here = join(ptr, key)
             for text in (key if isinstance(key, str) else None, value if isinstance(value, str) else None):
                 if text is not None and not _is_unicode(text):
-                    found.append(Problem("input.encoding", here, {"line": "?", "column": "?",
-                                         "hint": f"位置 {here} 的字符串含有不成对的 \\u 代理项转义，不是合法的 Unicode 文本。",
-                                         "hint_en": f"The string at {here} holds an unpaired \\u surrogate escape, which is not Unicode text."}))
+                    found.append(
+                        Problem(
+                            "input.encoding",
+                            here,
+                            {
+                                "line": "?",
+                                "column": "?",
+                                "hint": f"位置 {here} 的字符串含有不成对的 \\u 代理项转义，不是合法的 Unicode 文本。",
+                                "hint_en": f"The string at {here} holds an unpaired \\u surrogate escape, "
+                                "which is not Unicode text.",
+                            },
+                        )
+                    )
                     break
             if isinstance(value, (dict, list)):
                 stack.append((value, here))
@@ -281,7 +367,16 @@ def _from_value(value: Any, name: str | None, limits: Limits) -> ReadResult:
         return ReadResult(None, tuple(problems[:20]), None, name)
     if not isinstance(converted, dict):
         kind = type(converted).__name__
-        return ReadResult(None, (Problem("input.not-object", values={"type": _TYPE_ZH.get(kind, kind), "type_en": _TYPE_EN.get(kind, kind)}),), None, name)
+        return ReadResult(
+            None,
+            (
+                Problem(
+                    "input.not-object", values={"type": _TYPE_ZH.get(kind, kind), "type_en": _TYPE_EN.get(kind, kind)}
+                ),
+            ),
+            None,
+            name,
+        )
     return ReadResult(converted, (), None, name)
 
 
@@ -302,13 +397,25 @@ def _normalise(value: Any, ptr: str, problems: list[Problem], limits: Limits, de
         return [_normalise(item, join(ptr, i), problems, limits, depth + 1) for i, item in enumerate(value)]
     if value is None or isinstance(value, (str, bool, int)):
         if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) > limits.max_digits:
-            problems.append(Problem("input.number-too-long", ptr, {"digits": len(str(abs(value))), "limit": limits.max_digits, "line": "?", "column": "?"}))
+            problems.append(
+                Problem(
+                    "input.number-too-long",
+                    ptr,
+                    {"digits": len(str(abs(value))), "limit": limits.max_digits, "line": "?", "column": "?"},
+                )
+            )
         return value
     if isinstance(value, Decimal):
         if not value.is_finite():
             problems.append(Problem("input.non-finite-number", ptr, {"token": str(value), "line": "?", "column": "?"}))
         elif len(value.as_tuple().digits) > limits.max_digits:
-            problems.append(Problem("input.number-too-long", ptr, {"digits": len(value.as_tuple().digits), "limit": limits.max_digits, "line": "?", "column": "?"}))
+            problems.append(
+                Problem(
+                    "input.number-too-long",
+                    ptr,
+                    {"digits": len(value.as_tuple().digits), "limit": limits.max_digits, "line": "?", "column": "?"},
+                )
+            )
         return value
     if isinstance(value, float):
         if not math.isfinite(value):

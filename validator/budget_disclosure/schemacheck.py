@@ -42,10 +42,24 @@ _DEFAULT_RULE = {
     "minItems": "schema.value",
     "maxItems": "schema.value",
 }
-_TYPE_ZH = {"object": "对象", "array": "数组", "string": "字符串", "number": "数字", "integer": "整数",
-            "boolean": "布尔值", "null": "null"}
-_TYPE_EN = {"object": "an object", "array": "an array", "string": "a string", "number": "a number",
-            "integer": "an integer", "boolean": "a boolean", "null": "null"}
+_TYPE_ZH = {
+    "object": "对象",
+    "array": "数组",
+    "string": "字符串",
+    "number": "数字",
+    "integer": "整数",
+    "boolean": "布尔值",
+    "null": "null",
+}
+_TYPE_EN = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "a boolean",
+    "null": "null",
+}
 _UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)", re.DOTALL)
 
 
@@ -89,10 +103,14 @@ class SchemaChecker:
 
     def __init__(self, spec: Spec, backend: str = "auto") -> None:
         self.spec = spec
-        self.registry: Registry[Any] = Registry().with_resources(
-            (uri, Resource.from_contents(schema, default_specification=DRAFT202012))
-            for uri, schema in spec.schemas.items()
-        ).crawl()
+        self.registry: Registry[Any] = (
+            Registry()
+            .with_resources(
+                (uri, Resource.from_contents(schema, default_specification=DRAFT202012))
+                for uri, schema in spec.schemas.items()
+            )
+            .crawl()
+        )
         self._validators: dict[str, Draft202012Validator] = {}
         self._fast: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -134,8 +152,15 @@ class SchemaChecker:
         else:
             uri = spec.document_uri
             if profile is not None or isinstance(pid, str):
-                findings.append(emit(spec, document, "schema.profile-unknown", "/profile" if profile is None else "",
-                                     {"value": pid, "known": ", ".join(spec.profiles)}))
+                findings.append(
+                    emit(
+                        spec,
+                        document,
+                        "schema.profile-unknown",
+                        "/profile" if profile is None else "",
+                        {"value": pid, "known": ", ".join(spec.profiles)},
+                    )
+                )
         # An explicit profile overrides the document's: validate as if the document named it.
         instance = document if profile is None else {**document, "profile": profile}
         fast = self.fast_validator(uri)
@@ -170,19 +195,24 @@ class SchemaChecker:
         instance = error.instance
         base = {"profile": profile}
         if keyword == "required":
-            for name in error.validator_value:
+            for name in list(error.validator_value):  # type: ignore[arg-type]
                 if isinstance(instance, dict) and name not in instance and repr(name) in error.message:
                     title = self._title([*tokens, name])
-                    yield emit(spec, document, rule, ptr, {**base, "name": name, "title": title},
-                               location=spec.location(document, jp.join(ptr, name)))
+                    yield emit(
+                        spec,
+                        document,
+                        rule,
+                        ptr,
+                        {**base, "name": name, "title": title},
+                        location=spec.location(document, jp.join(ptr, name)),
+                    )
             return
         if keyword in ("additionalProperties", "unevaluatedProperties"):
             extras = self._extras(error)
             for name in extras:
                 here = jp.join(ptr, name)
-                values = {**base, "name": name, "title": self._title([*tokens, name]),
-                          "known": ", ".join(spec.tables)}
-                yield emit(spec, document, rule, here, values)
+                extra = {**base, "name": name, "title": self._title([*tokens, name]), "known": ", ".join(spec.tables)}
+                yield emit(spec, document, rule, here, extra)
             return
         title = self._title(tokens)
         actual = json_type(instance)
@@ -205,21 +235,26 @@ class SchemaChecker:
             if "en" in shape:
                 values["shape_en"] = shape["en"]
         elif keyword in ("enum", "const"):
-            allowed = error.validator_value if keyword == "enum" else [error.validator_value]
+            allowed: list[Any] = list(error.validator_value) if keyword == "enum" else [error.validator_value]  # type: ignore[arg-type]
             values["detail"] = "应为以下之一：" + "、".join(show(v) for v in allowed)
             values["detail_en"] = "expected one of " + ", ".join(show(v) for v in allowed)
         elif keyword == "minLength":
             values["detail"] = "不能是空字符串（空白单元格请用 null）"
             values["detail_en"] = "must not be an empty string (use null for a blank cell)"
         elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            rel = {"minimum": ("不得小于", "must be at least"), "maximum": ("不得大于", "must be at most"),
-                   "exclusiveMinimum": ("必须大于", "must be greater than"),
-                   "exclusiveMaximum": ("必须小于", "must be less than")}[keyword]
+            rel = {
+                "minimum": ("不得小于", "must be at least"),
+                "maximum": ("不得大于", "must be at most"),
+                "exclusiveMinimum": ("必须大于", "must be greater than"),
+                "exclusiveMaximum": ("必须小于", "must be less than"),
+            }[keyword]
             values["detail"] = f"{rel[0]} {show(error.validator_value)}"
             values["detail_en"] = f"{rel[1]} {show(error.validator_value)}"
         elif keyword in ("minItems", "maxItems"):
             values["detail"] = f"数组元素个数{'至少' if keyword == 'minItems' else '至多'}为 {error.validator_value}"
-            values["detail_en"] = f"needs {'at least' if keyword == 'minItems' else 'at most'} {error.validator_value} items"
+            values["detail_en"] = (
+                f"needs {'at least' if keyword == 'minItems' else 'at most'} {error.validator_value} items"
+            )
         else:
             values["detail"] = f"违反约束 {keyword}"
             values["detail_en"] = f"violates {keyword}"

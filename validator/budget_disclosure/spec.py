@@ -43,8 +43,10 @@ def spec_root() -> Path:
     checkout = here.parent.parent
     if (checkout / "schemas").is_dir() and (checkout / "rules").is_dir():
         return checkout
-    raise SpecError(f"cannot find the spec files (looked in {bundled} and {checkout}); "
-                    "set BUDGET_DISCLOSURE_SPEC to the folder holding schemas/ and rules/")
+    raise SpecError(
+        f"cannot find the spec files (looked in {bundled} and {checkout}); "
+        "set BUDGET_DISCLOSURE_SPEC to the folder holding schemas/ and rules/"
+    )
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,9 @@ class Spec:
         for tid, sub in document["properties"]["tables"]["properties"].items():
             uri = self.base_uri + sub["$ref"]
             tschema = self.schemas[uri]
-            self.tables[tid] = TableInfo(tid, tschema["title"], tuple(tschema.get("x-table", {}).get("titles", ())), uri)
+            self.tables[tid] = TableInfo(
+                tid, tschema["title"], tuple(tschema.get("x-table", {}).get("titles", ())), uri
+            )
         self.table_order = {tid: i for i, tid in enumerate(self.tables)}
 
         # Rule groups.
@@ -158,8 +162,12 @@ class Spec:
                         line = getattr(node, "line", line)
                         rule_id = node.get("id", rule_id) if isinstance(node.get("id"), str) else rule_id
                 at = "/".join(str(t) for t in err.absolute_path)
-                raise SpecError(f"does not match schemas/rules.schema.json at /{at}: {err.message}",
-                                file=rel, line=line, rule=rule_id)
+                raise SpecError(
+                    f"does not match schemas/rules.schema.json at /{at}: {err.message}",
+                    file=rel,
+                    line=line,
+                    rule=rule_id,
+                )
             group = raw["group"]
             if group in self.groups:
                 raise SpecError(f"group {group!r} is defined twice", file=rel)
@@ -167,14 +175,19 @@ class Spec:
             for item in raw["rules"]:
                 rule = rule_from_yaml(item, group, rel)
                 if rule.id in self.rules:
-                    raise SpecError(f"duplicate rule id (first in {self.rules[rule.id].where})",
-                                    file=rel, line=rule.line, rule=rule.id)
+                    raise SpecError(
+                        f"duplicate rule id (first in {self.rules[rule.id].where})",
+                        file=rel,
+                        line=rule.line,
+                        rule=rule.id,
+                    )
                 self.rules[rule.id] = rule
                 rules.append(rule)
             title = raw["title"]
             desc = raw.get("description") or {}
-            self.groups[group] = RuleGroup(group, title["zh"], title["en"], desc.get("zh", ""),
-                                           desc.get("en", ""), rel, tuple(rules))
+            self.groups[group] = RuleGroup(
+                group, title["zh"], title["en"], desc.get("zh", ""), desc.get("en", ""), rel, tuple(rules)
+            )
 
     def _load_profiles(self, rules_dir: Path) -> None:
         rel = f"rules/{PROFILES_FILE}"
@@ -197,14 +210,23 @@ class Spec:
             groups = tuple(conf.get("rule_groups", ()))
             for g in groups:
                 if g not in self.groups:
-                    raise SpecError(f"profile {pid!r} selects unknown rule group {g!r}", file=rel,
-                                    line=getattr(conf, "line", None))
+                    raise SpecError(
+                        f"profile {pid!r} selects unknown rule group {g!r}", file=rel, line=getattr(conf, "line", None)
+                    )
             tables = tuple(schema["properties"]["tables"]["required"])
             for t in tables:
                 if t not in self.tables:
                     raise SpecError(f"profile requires unknown table {t!r}", file=file)
-            self.profiles[pid] = ProfileInfo(pid, schema["title"], schema.get("description", ""), tables, uri,
-                                             meta, groups, {k: v for k, v in conf.items() if k != "rule_groups"})
+            self.profiles[pid] = ProfileInfo(
+                pid,
+                schema["title"],
+                schema.get("description", ""),
+                tables,
+                uri,
+                meta,
+                groups,
+                {k: v for k, v in conf.items() if k != "rule_groups"},
+            )
         for pid in settings:
             if pid not in self.profiles:
                 raise SpecError(f"profile {pid!r} has no schema schemas/profiles/{pid}.json", file=rel)
@@ -256,12 +278,16 @@ class Spec:
         for pid, profile in self.profiles.items():
             for cid in (profile.settings.get("code_lists") or {}).values():
                 if cid not in self.codelists:
-                    raise SpecError(f"profile {pid!r} names code list {cid!r}, which rules/codelists/ lacks",
-                                    file="rules/profiles.yaml")
+                    raise SpecError(
+                        f"profile {pid!r} names code list {cid!r}, which rules/codelists/ lacks",
+                        file="rules/profiles.yaml",
+                    )
             fid = profile.settings.get("indicator_framework")
             if fid and fid not in self.frameworks:
-                raise SpecError(f"profile {pid!r} names framework {fid!r}, which rules/frameworks/ lacks",
-                                file="rules/profiles.yaml")
+                raise SpecError(
+                    f"profile {pid!r} names framework {fid!r}, which rules/frameworks/ lacks",
+                    file="rules/profiles.yaml",
+                )
 
     def rule(self, rule_id: str) -> RuleDef:
         try:

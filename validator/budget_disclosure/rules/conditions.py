@@ -17,7 +17,7 @@ Predicate = Callable[[Context], bool]
 
 
 def _one(tree: LabelNode, cond: Mapping[str, Any]) -> Predicate:
-    (kind, arg), = cond.items()
+    ((kind, arg),) = cond.items()
     if kind in ("empty", "not_empty", "absent", "present_table"):
         table_node(tree, arg)
         if kind == "empty":

@@ -103,7 +103,9 @@ class Context:
         table = bound.table
         if not found and table is not None and self.is_empty(table):
             unit = (self.document.get("amounts") or {}).get("unit", "")
-            out.append(Cell(jp.join("/tables", table), Decimal(0), Decimal(0), unit if bound.amount else "", None, None))
+            out.append(
+                Cell(jp.join("/tables", table), Decimal(0), Decimal(0), unit if bound.amount else "", None, None)
+            )
         return out
 
     def cell(self, ptr: str, raw: Any, *, amount: bool = True) -> Cell | None:

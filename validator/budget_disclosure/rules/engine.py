@@ -47,8 +47,10 @@ class Engine:
             if rule.kind not in KINDS:
                 raise SpecError(f"unknown rule kind {rule.kind!r}", file=rule.file, line=rule.line, rule=rule.id)
             self.compiled[rule.id] = self._compile(rule)
-        self._by_profile = {pid: [c for c in self.compiled.values() if c.rule.group in p.rule_groups]
-                            for pid, p in spec.profiles.items()}
+        self._by_profile = {
+            pid: [c for c in self.compiled.values() if c.rule.group in p.rule_groups]
+            for pid, p in spec.profiles.items()
+        }
 
     def _compile(self, rule: RuleDef) -> Compiled:
         tree = self.spec.labels
@@ -73,8 +75,15 @@ class Engine:
     def rules_for(self, profile: str) -> list[Compiled]:
         return self._by_profile[profile]
 
-    def run(self, document: dict[str, Any], profile: str, *, strict: bool = False,
-            broken_tables: Iterable[str] = (), select: Callable[[str], bool] | None = None) -> RunResult:
+    def run(
+        self,
+        document: dict[str, Any],
+        profile: str,
+        *,
+        strict: bool = False,
+        broken_tables: Iterable[str] = (),
+        select: Callable[[str], bool] | None = None,
+    ) -> RunResult:
         ctx = Context(self.spec, document, self.spec.profiles[profile], strict)
         broken = set(broken_tables)
         result = RunResult([], [], set())
@@ -84,22 +93,35 @@ class Engine:
             if select is not None and not select(rule.id):
                 continue
             if all_broken:
-                result.skipped.append(Skipped(rule.id, "文档的金额格式（amounts）有误，无法计算",
-                                              "the document's amount format (amounts) is malformed"))
+                result.skipped.append(
+                    Skipped(
+                        rule.id,
+                        "文档的金额格式（amounts）有误，无法计算",
+                        "the document's amount format (amounts) is malformed",
+                    )
+                )
                 continue
             if not compiled.when(ctx):
                 continue
-            if any(t != "narrative" and t not in ctx.profile.tables and ctx.table(t) is None for t in compiled.needs) \
-                    and not KINDS[rule.kind].partial:
+            if (
+                any(t != "narrative" and t not in ctx.profile.tables and ctx.table(t) is None for t in compiled.needs)
+                and not KINDS[rule.kind].partial
+            ):
                 continue  # the profile has no such table: the rule does not apply (nothing was left unchecked)
             kind = KINDS[rule.kind]
             if kind.partial:
-                unusable = frozenset(t for t in compiled.needs
-                                     if t in broken or (t != "narrative" and ctx.table(t) is None)
-                                     or (t == "narrative" and not isinstance(document.get("narrative"), dict)))
+                unusable = frozenset(
+                    t
+                    for t in compiled.needs
+                    if t in broken
+                    or (t != "narrative" and ctx.table(t) is None)
+                    or (t == "narrative" and not isinstance(document.get("narrative"), dict))
+                )
                 if compiled.needs and unusable >= compiled.needs:
-                    result.skipped.append(self._blocked(ctx, compiled, broken) or
-                                          Skipped(rule.id, "所需的表都不可用", "none of the tables it reads is usable"))
+                    result.skipped.append(
+                        self._blocked(ctx, compiled, broken)
+                        or Skipped(rule.id, "所需的表都不可用", "none of the tables it reads is usable")
+                    )
                     continue
                 ctx.excluded = unusable
             else:
@@ -123,16 +145,36 @@ class Engine:
             return Skipped(compiled.rule.id, "文档没有预算说明关键数字（narrative）", "the document has no narrative")
         if not missing and not bad:
             return None
-        names = lambda ids: "、".join(self.spec.tables[t].title if t in self.spec.tables else "预算说明" for t in ids)
+
+        def names(ids: list[str]) -> str:
+            return "、".join(self.spec.tables[t].title if t in self.spec.tables else "预算说明" for t in ids)
+
         if missing:
-            return Skipped(compiled.rule.id, f"所需的表缺失：{names(missing)}", f"needs missing table(s): {', '.join(missing)}")
-        return Skipped(compiled.rule.id, f"所需的表结构有误（见结构类发现）：{names(bad)}",
-                       f"needs table(s) with schema findings: {', '.join(bad)}")
+            return Skipped(
+                compiled.rule.id, f"所需的表缺失：{names(missing)}", f"needs missing table(s): {', '.join(missing)}"
+            )
+        return Skipped(
+            compiled.rule.id,
+            f"所需的表结构有误（见结构类发现）：{names(bad)}",
+            f"needs table(s) with schema findings: {', '.join(bad)}",
+        )
 
     def _stamp(self, rule: RuleDef, v: Violation, document: dict[str, Any]) -> Finding:
-        return emit(self.spec, document, rule.id, v.pointer, v.values, severity=v.severity, location=v.location,
-                    related=v.related, expected=v.expected, actual=v.actual, difference=v.difference,
-                    envelope=v.envelope, unit=v.unit)
+        return emit(
+            self.spec,
+            document,
+            rule.id,
+            v.pointer,
+            v.values,
+            severity=v.severity,
+            location=v.location,
+            related=v.related,
+            expected=v.expected,
+            actual=v.actual,
+            difference=v.difference,
+            envelope=v.envelope,
+            unit=v.unit,
+        )
 
 
 def group_by_cause(findings: list[Finding], evaluations: list[Evaluation]) -> list[Finding]:
@@ -168,8 +210,12 @@ def group_by_cause(findings: list[Finding], evaluations: list[Evaluation]) -> li
             cause.setdefault(key, ptr)
     if not cause:
         return findings
-    return [replace(f, cause=cause[(f.rule, f.pointer)])
-            if f.severity is Severity.ERROR and (f.rule, f.pointer) in cause else f for f in findings]
+    return [
+        replace(f, cause=cause[(f.rule, f.pointer)])
+        if f.severity is Severity.ERROR and (f.rule, f.pointer) in cause
+        else f
+        for f in findings
+    ]
 
 
 def _coefficient(e: Evaluation, ptr: str) -> Decimal:

@@ -76,7 +76,9 @@ def rule_from_yaml(raw: Mapping[str, Any], group: str, file: str) -> RuleDef:
             try:
                 placeholders(raw[key][lang])
             except ValueError as exc:
-                raise SpecError(f"{key}.{lang} is not a valid template: {exc}", file=file, line=line, rule=rid) from None
+                raise SpecError(
+                    f"{key}.{lang} is not a valid template: {exc}", file=file, line=line, rule=rid
+                ) from None
     desc = raw.get("description") or {}
     return RuleDef(
         id=rid,

@@ -21,15 +21,26 @@ OP_SIGN = {"eq": "=", "le": "≤", "ge": "≥", "lt": "<", "gt": ">"}
 
 
 # ---------------------------------------------------------------------------------------- shared
-def identity(ctx: Context, compiled: Compiled, left: Side, op: str, right: Side,
-             values: Mapping[str, Any] | None = None) -> Iterator[Violation]:
+def identity(
+    ctx: Context, compiled: Compiled, left: Side, op: str, right: Side, values: Mapping[str, Any] | None = None
+) -> Iterator[Violation]:
     """Evaluate ``left op right``; yield a violation when the intervals cannot meet (or info within them)."""
     ctx.checked()
     outcome = compare(left, op, right, strict=ctx.strict)
     coefficients = tuple((t.cell.pointer, t.weight) for t in left.terms) + tuple(
-        (t.cell.pointer, -t.weight) for t in right.terms)
-    ctx.evaluations.append(Evaluation(compiled.rule.id, "", op, coefficients, outcome.difference,
-                                      outcome.envelope, not outcome.ok and outcome.severity is None))
+        (t.cell.pointer, -t.weight) for t in right.terms
+    )
+    ctx.evaluations.append(
+        Evaluation(
+            compiled.rule.id,
+            "",
+            op,
+            coefficients,
+            outcome.difference,
+            outcome.envelope,
+            not outcome.ok and outcome.severity is None,
+        )
+    )
     if outcome.ok:
         return
     cells = [t.cell for t in left.terms] or [t.cell for t in right.terms]
@@ -43,26 +54,52 @@ def identity(ctx: Context, compiled: Compiled, left: Side, op: str, right: Side,
     info = outcome.severity is Severity.INFO
     shown_unit = unit or ""
     env = _fmt(envelope)
-    verdict = (f"在取整容差 ±{env}{shown_unit} 以内，可能只是取整误差" if info else
-               "严格模式下要求完全相等" if ctx.strict else f"超出取整容差 ±{env}{shown_unit}")
-    verdict_en = (f"within the rounding envelope of ±{env} {shown_unit}; possibly rounding only" if info else
-                  "strict mode requires exact agreement" if ctx.strict else
-                  f"beyond the rounding envelope of ±{env} {shown_unit}")
-    ctx.evaluations[-1] = Evaluation(compiled.rule.id, anchor.pointer, op, coefficients, outcome.difference,
-                                     outcome.envelope, not info)
+    verdict = (
+        f"在取整容差 ±{env}{shown_unit} 以内，可能只是取整误差"
+        if info
+        else "严格模式下要求完全相等"
+        if ctx.strict
+        else f"超出取整容差 ±{env}{shown_unit}"
+    )
+    verdict_en = (
+        f"within the rounding envelope of ±{env} {shown_unit}; possibly rounding only"
+        if info
+        else "strict mode requires exact agreement"
+        if ctx.strict
+        else f"beyond the rounding envelope of ±{env} {shown_unit}"
+    )
+    ctx.evaluations[-1] = Evaluation(
+        compiled.rule.id, anchor.pointer, op, coefficients, outcome.difference, outcome.envelope, not info
+    )
     yield Violation(
         anchor.pointer,
-        {"expected": _fixed(expected, places), "actual": _fixed(actual, places), "difference": _fixed(difference, places),
-         "envelope": _fmt(envelope), "unit": shown_unit, "op": OP_SIGN[op], "verdict": verdict,
-         "verdict_en": verdict_en, **(values or {})},
-        related=related, expected=expected, actual=actual, difference=difference, envelope=envelope,
-        unit=unit, severity=outcome.severity,
+        {
+            "expected": _fixed(expected, places),
+            "actual": _fixed(actual, places),
+            "difference": _fixed(difference, places),
+            "envelope": _fmt(envelope),
+            "unit": shown_unit,
+            "op": OP_SIGN[op],
+            "verdict": verdict,
+            "verdict_en": verdict_en,
+            **(values or {}),
+        },
+        related=related,
+        expected=expected,
+        actual=actual,
+        difference=difference,
+        envelope=envelope,
+        unit=unit,
+        severity=outcome.severity,
     )
 
 
 def _fixed(value: Decimal, places: int) -> str:
     """An amount shown as printed: with the displayed precision of the cells it came from."""
-    return format(value.quantize(Decimal(1).scaleb(-places)) if value == value.quantize(Decimal(1).scaleb(-places)) else value, "f")
+    return format(
+        value.quantize(Decimal(1).scaleb(-places)) if value == value.quantize(Decimal(1).scaleb(-places)) else value,
+        "f",
+    )
 
 
 def _fmt(value: Decimal) -> str:
@@ -151,7 +188,9 @@ def prepare_row_sum(spec: Any, params: Mapping[str, Any]) -> RowSum:
         for part in params["parts"]:
             check_column(row_node, part if isinstance(part, str) else part["column"], path)
         rows.append(parse_path(path))
-    parts = tuple((p, ONE) if isinstance(p, str) else (p["column"], Decimal(p.get("weight", 1))) for p in params["parts"])
+    parts = tuple(
+        (p, ONE) if isinstance(p, str) else (p["column"], Decimal(p.get("weight", 1))) for p in params["parts"]
+    )
     return RowSum(params["table"], tuple(rows), params["total"], parts, params.get("op", "eq"))
 
 
@@ -197,8 +236,9 @@ def prepare_column_sum(spec: Any, params: Mapping[str, Any]) -> ColumnSum:
         for col in params["columns"]:
             check_column(row_node, col, path)
             check_column(total_node, col, params["total_row"])
-    return ColumnSum(params["table"], tuple(parse_path(x) for x in paths), parse_path(params["total_row"]),
-                     tuple(params["columns"]))
+    return ColumnSum(
+        params["table"], tuple(parse_path(x) for x in paths), parse_path(params["total_row"]), tuple(params["columns"])
+    )
 
 
 def kind_column_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
@@ -213,8 +253,9 @@ def kind_column_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         if column not in trow:
             continue
         total = ctx.cell(jp.join(tptr, column), trow[column])
-        parts = [ctx.cell(jp.join(ptr, column), row[column]) for ptr, row in rows
-                 if isinstance(row, dict) and column in row]
+        parts = [
+            ctx.cell(jp.join(ptr, column), row[column]) for ptr, row in rows if isinstance(row, dict) and column in row
+        ]
         cells = [c for c in parts if c is not None]
         if total is None or not cells:
             continue
@@ -246,8 +287,11 @@ def kind_group_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         if not isinstance(obj, dict) or p.total not in obj:
             continue
         total = ctx.cell(jp.join(ptr, p.total), obj[p.total])
-        cells = [ctx.cell(jp.join(iptr, p.field), item[p.field]) for iptr, item in walk(obj, ptr, p.items)
-                 if isinstance(item, dict) and p.field in item]
+        cells = [
+            ctx.cell(jp.join(iptr, p.field), item[p.field])
+            for iptr, item in walk(obj, ptr, p.items)
+            if isinstance(item, dict) and p.field in item
+        ]
         parts = [c for c in cells if c is not None]
         if total is None:
             continue
@@ -279,8 +323,13 @@ def prepare_rollup(spec: Any, params: Mapping[str, Any]) -> Rollup:
     if total:
         total_node = check_path(node, total, total)
         columns = [c for c in columns if c in total_node.props] if not params.get("columns") else columns
-    return Rollup(params["table"], parse_path(params["rows"]), parse_path(total) if total else None,
-                  tuple(columns), LEVELS[params["classification"]])
+    return Rollup(
+        params["table"],
+        parse_path(params["rows"]),
+        parse_path(total) if total else None,
+        tuple(columns),
+        LEVELS[params["classification"]],
+    )
 
 
 def parent_of(code: str, present: Mapping[str, Any], levels: tuple[int, ...]) -> str | None:
@@ -298,8 +347,11 @@ def kind_rollup(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     the 合计 row equals the sum of the rows that have no printed ancestor.
     """
     p: Rollup = compiled.prepared
-    rows = [(ptr, row) for ptr, row in table_rows(ctx, p.table, p.rows)
-            if isinstance(row, dict) and isinstance(row.get("code"), str)]
+    rows = [
+        (ptr, row)
+        for ptr, row in table_rows(ctx, p.table, p.rows)
+        if isinstance(row, dict) and isinstance(row.get("code"), str)
+    ]
     index: dict[str, tuple[str, Any]] = {}
     for ptr, row in rows:
         index.setdefault(row["code"], (ptr, row))
@@ -320,8 +372,9 @@ def kind_rollup(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             yield from _roll(ctx, compiled, totals[0][0], totals[0][1], roots, column)
 
 
-def _roll(ctx: Context, compiled: Compiled, pptr: str, prow: Mapping[str, Any], kids: list[tuple[str, Any]],
-          column: str) -> Iterator[Violation]:
+def _roll(
+    ctx: Context, compiled: Compiled, pptr: str, prow: Mapping[str, Any], kids: list[tuple[str, Any]], column: str
+) -> Iterator[Violation]:
     if column not in prow:
         return
     total = ctx.cell(jp.join(pptr, column), prow[column])
@@ -355,8 +408,15 @@ def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
     for lc, rc in params["columns"]:
         check_column(lnode, lc, params["left"])
         check_column(rnode, rc, params["right"])
-    return RowsMatch(left, right, key, tuple((a, b) for a, b in params["columns"]), params["op"],
-                     params.get("missing", "zero"), tuple(params.get("level", ())))
+    return RowsMatch(
+        left,
+        right,
+        key,
+        tuple((a, b) for a, b in params["columns"]),
+        params["op"],
+        params.get("missing", "zero"),
+        tuple(params.get("level", ())),
+    )
 
 
 def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
@@ -425,8 +485,15 @@ def kind_all_zero(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             if cell.value != 0:
                 unit = cell.unit or ""
                 shown = to_unit(cell.value, cell.unit)
-                yield Violation(cell.pointer, {"actual": _fixed(shown, cell.precision or 0), "unit": unit}, actual=shown,
-                                expected=ZERO, difference=shown, envelope=ZERO, unit=cell.unit)
+                yield Violation(
+                    cell.pointer,
+                    {"actual": _fixed(shown, cell.precision or 0), "unit": unit},
+                    actual=shown,
+                    expected=ZERO,
+                    difference=shown,
+                    envelope=ZERO,
+                    unit=cell.unit,
+                )
 
 
 @dataclass(frozen=True)
@@ -440,6 +507,7 @@ class Percentage:
 def prepare_percentage(spec: Any, params: Mapping[str, Any]) -> Percentage:
     scope = bind_ref(spec.labels, params["scope"]) if "scope" in params else None
     node = scope.ref.label_node(spec.labels) if scope else None
+
     def check(text: str) -> str:
         if ":" in text:
             bind_ref(spec.labels, text)
@@ -448,8 +516,11 @@ def prepare_percentage(spec: Any, params: Mapping[str, Any]) -> Percentage:
         else:
             raise ValueError(f"{text}: a field name needs a scope")
         return text
-    den = tuple((check(d), ONE) if isinstance(d, str) else (check(d["ref"]), Decimal(d.get("weight", 1)))
-                for d in params["denominator"])
+
+    den = tuple(
+        (check(d), ONE) if isinstance(d, str) else (check(d["ref"]), Decimal(d.get("weight", 1)))
+        for d in params["denominator"]
+    )
     return Percentage(scope, tuple(check(n) for n in params["numerator"]), den, check(params["percent"]))
 
 
@@ -500,11 +571,22 @@ def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             ok = pct + pct_half >= lo and pct - pct_half <= hi
         if not ok:
             computed = exact.quantize(Decimal("0.01"))
-            yield Violation(pct_ptr, {"actual": format(pct, "f"), "expected": format(computed, "f"),
-                                      "numerator": _fixed(to_unit(n, num[0].unit), 2),
-                                      "denominator": _fixed(to_unit(d, num[0].unit), 2), "unit": num[0].unit or ""},
-                            related=tuple(c.pointer for c in num) + tuple(den.pointers),
-                            expected=computed, actual=pct, difference=pct - computed, envelope=pct_half, unit="%")
+            yield Violation(
+                pct_ptr,
+                {
+                    "actual": format(pct, "f"),
+                    "expected": format(computed, "f"),
+                    "numerator": _fixed(to_unit(n, num[0].unit), 2),
+                    "denominator": _fixed(to_unit(d, num[0].unit), 2),
+                    "unit": num[0].unit or "",
+                },
+                related=tuple(c.pointer for c in num) + tuple(den.pointers),
+                expected=computed,
+                actual=pct,
+                difference=pct - computed,
+                envelope=pct_half,
+                unit="%",
+            )
 
 
 def _percent_cells(ctx: Context, scope: tuple[str, Any] | None, text: str) -> tuple[str, Decimal, int] | None:

@@ -32,8 +32,9 @@ class Hierarchy:
 
 
 def prepare_code_hierarchy(spec: Any, params: Mapping[str, Any]) -> Hierarchy:
-    return Hierarchy(tuple(bind_ref(spec.labels, r) for r in params["items"]), LEVELS[params["classification"]],
-                     params["check"])
+    return Hierarchy(
+        tuple(bind_ref(spec.labels, r) for r in params["items"]), LEVELS[params["classification"]], params["check"]
+    )
 
 
 def kind_code_hierarchy(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
@@ -75,9 +76,14 @@ class ListCheck:
 
 
 def prepare_code_list(spec: Any, params: Mapping[str, Any]) -> ListCheck:
-    return ListCheck(tuple(bind_ref(spec.labels, r) for r in params["items"]), params["classification"],
-                     params["check"], params.get("evidence"), params.get("field", "name"),
-                     frozenset(params.get("funds", ())))
+    return ListCheck(
+        tuple(bind_ref(spec.labels, r) for r in params["items"]),
+        params["classification"],
+        params["check"],
+        params.get("evidence"),
+        params.get("field", "name"),
+        frozenset(params.get("funds", ())),
+    )
 
 
 _VERIFIED = {"V", "S"}
@@ -101,8 +107,8 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             ctx.checked()
             key = normalise_name(name)
             if key not in codelist.by_name and key in codelist.by_former_name:
-                entry = codelist.entries[codelist.by_former_name[key][0]]
-                yield Violation(jp.join(ptr, p.field), {"name": name, "code": entry.code, "current": entry.name})
+                former = codelist.entries[codelist.by_former_name[key][0]]
+                yield Violation(jp.join(ptr, p.field), {"name": name, "code": former.code, "current": former.name})
             continue
         if not isinstance(code, str):
             continue
@@ -118,19 +124,27 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             if not isinstance(name, str):
                 continue
             verified = entry.evidence in _VERIFIED
-            if p.evidence == "verified" and not verified or p.evidence == "unverified" and verified:
+            if (p.evidence == "verified" and not verified) or (p.evidence == "unverified" and verified):
                 continue
             ctx.checked()
             if normalise_name(name) != normalise_name(entry.name):
-                former = normalise_name(name) in {normalise_name(f) for f in entry.former_names}
-                yield Violation(jp.join(ptr, p.field), {"code": code, "name": name, "expected": entry.name,
-                                                        "former": "（这是该科目的旧名称）" if former else "",
-                                                        "former_en": " (a former name of the code)" if former else ""})
+                was = normalise_name(name) in {normalise_name(f) for f in entry.former_names}
+                yield Violation(
+                    jp.join(ptr, p.field),
+                    {
+                        "code": code,
+                        "name": name,
+                        "expected": entry.name,
+                        "former": "（这是该科目的旧名称）" if was else "",
+                        "former_en": " (a former name of the code)" if was else "",
+                    },
+                )
         elif p.check == "fund":
             ctx.checked()
             if entry.funds and not entry.funds & p.funds:
-                yield Violation(jp.join(ptr, "code"), {"code": code, "name": entry.name,
-                                                       "funds": "、".join(sorted(entry.funds))})
+                yield Violation(
+                    jp.join(ptr, "code"), {"code": code, "name": entry.name, "funds": "、".join(sorted(entry.funds))}
+                )
 
 
 @dataclass(frozen=True)
@@ -142,8 +156,12 @@ class CodesMatch:
 
 
 def prepare_codes_match(spec: Any, params: Mapping[str, Any]) -> CodesMatch:
-    return CodesMatch(bind_ref(spec.labels, params["left"]), bind_ref(spec.labels, params["right"]),
-                      params["relation"], tuple(params.get("level", ())))
+    return CodesMatch(
+        bind_ref(spec.labels, params["left"]),
+        bind_ref(spec.labels, params["right"]),
+        params["relation"],
+        tuple(params.get("level", ())),
+    )
 
 
 def kind_codes_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:

@@ -16,8 +16,16 @@ from ..refs import Step, parse_path, walk
 from ..values import is_blank, number_of, text_of
 from ..where import Filter, compile_where, field_of
 
-__all__ = ["kind_allowed_values", "kind_bounds", "kind_coverage", "kind_indicator_levels",
-           "kind_numeric_value", "kind_pattern", "kind_present", "kind_year_in_text"]
+__all__ = [
+    "kind_allowed_values",
+    "kind_bounds",
+    "kind_coverage",
+    "kind_indicator_levels",
+    "kind_numeric_value",
+    "kind_pattern",
+    "kind_present",
+    "kind_year_in_text",
+]
 
 
 @dataclass(frozen=True)
@@ -71,8 +79,12 @@ class Allowed:
 def prepare_allowed_values(spec: Any, params: Mapping[str, Any]) -> Allowed:
     sources = params.get("values_from") or []
     sources = [sources] if isinstance(sources, str) else sources
-    return Allowed(bind_items(spec, params), frozenset(str(v).strip() for v in params.get("values", ())),
-                   tuple(bind_ref(spec.labels, s) for s in sources), dict(params.get("aliases", {})))
+    return Allowed(
+        bind_items(spec, params),
+        frozenset(str(v).strip() for v in params.get("values", ())),
+        tuple(bind_ref(spec.labels, s) for s in sources),
+        dict(params.get("aliases", {})),
+    )
 
 
 def kind_allowed_values(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
@@ -124,7 +136,7 @@ def prepare_present(spec: Any, params: Mapping[str, Any]) -> Items:
 
 def kind_present(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """A field is not blank on the items the filter admits."""
-    for _, item, value, here in each(ctx, compiled.prepared):
+    for _, _item, value, here in each(ctx, compiled.prepared):
         ctx.checked()
         if is_blank(value):
             yield Violation(here, {"field": compiled.prepared.field})
@@ -164,10 +176,15 @@ def kind_numeric_value(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         text = text_of(value)
         excluded = text is not None and p.exclude is not None and p.exclude.search(text) is not None
         if excluded or number_of(value, row_units(item, p.unit_field)) is None:
-            yield Violation(here, {"value": text if text is not None else "（空白）",
-                                   "value_en": text if text is not None else "(blank)",
-                                   "value_type": text_of(item.get("value_type")) or "",
-                                   "unit": text_of(item.get(p.unit_field)) if p.unit_field else ""})
+            yield Violation(
+                here,
+                {
+                    "value": text if text is not None else "（空白）",
+                    "value_en": text if text is not None else "(blank)",
+                    "value_type": text_of(item.get("value_type")) or "",
+                    "unit": text_of(item.get(p.unit_field)) if p.unit_field else "",
+                },
+            )
 
 
 # ---------------------------------------------------------------------------------------- bounds
@@ -192,8 +209,15 @@ def prepare_bounds(spec: Any, params: Mapping[str, Any]) -> Bounds:
         for key in ("min", "max"):
             if isinstance(params.get(key), Mapping):
                 check_column(node, params[key]["field"], bound.text)
-    return Bounds(scope, parse_path(params["items"]) if params.get("items") else None, params["field"],
-                  params.get("unit_field"), params.get("min"), params.get("max"), compile_where(params.get("where")))
+    return Bounds(
+        scope,
+        parse_path(params["items"]) if params.get("items") else None,
+        params["field"],
+        params.get("unit_field"),
+        params.get("min"),
+        params.get("max"),
+        compile_where(params.get("where")),
+    )
 
 
 def kind_bounds(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
@@ -218,8 +242,15 @@ def kind_bounds(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                 yield from _check_bounds(ctx, p, sptr, scope, iptr, item, parsed)
 
 
-def _check_bounds(ctx: Context, p: Bounds, sptr: str, scope: Mapping[str, Any], iptr: str, item: Mapping[str, Any],
-                  parsed: tuple[Decimal, str, int]) -> Iterator[Violation]:
+def _check_bounds(
+    ctx: Context,
+    p: Bounds,
+    sptr: str,
+    scope: Mapping[str, Any],
+    iptr: str,
+    item: Mapping[str, Any],
+    parsed: tuple[Decimal, str, int],
+) -> Iterator[Violation]:
     number, suffix, places = parsed
     half = Decimal(5).scaleb(-(places + 1))
     unit = text_of(item.get(p.unit_field)) if p.unit_field else None
@@ -234,19 +265,28 @@ def _check_bounds(ctx: Context, p: Bounds, sptr: str, scope: Mapping[str, Any], 
             if cell is None or unit not in FACTOR:
                 continue
             value, vhalf = number * FACTOR[unit], half * FACTOR[unit]
-            bound_value, bound_half, related = cell.value, cell.half, (cell.pointer,)
+            bound_value, bound_half = cell.value, cell.half
+            related: tuple[str, ...] = (cell.pointer,)
             shown_bound = cell.printed if cell.printed is not None else Decimal(0)
             shown_unit = cell.unit
         else:
-            value, vhalf, bound_value, bound_half, related = number, half, Decimal(limit), Decimal(0), ()
+            value, vhalf, bound_value, bound_half = number, half, Decimal(limit), Decimal(0)
+            related = ()
             shown_bound, shown_unit = Decimal(limit), unit or ""
         envelope = Decimal(0) if ctx.strict else vhalf + bound_half
         excess = (value - bound_value) * sign
         if excess > envelope:
-            yield Violation(here, {"value": text_of(item.get(p.field)), "bound": format(shown_bound, "f"),
-                                   "bound_unit": shown_unit, "limit": "上限" if key == "max" else "下限",
-                                   "limit_en": "maximum" if key == "max" else "minimum"},
-                            related=related)
+            yield Violation(
+                here,
+                {
+                    "value": text_of(item.get(p.field)),
+                    "bound": format(shown_bound, "f"),
+                    "bound_unit": shown_unit,
+                    "limit": "上限" if key == "max" else "下限",
+                    "limit_en": "maximum" if key == "max" else "minimum",
+                },
+                related=related,
+            )
 
 
 # ---------------------------------------------------------------------------------------- indicators
@@ -257,7 +297,9 @@ class Levels:
 
 
 def prepare_indicator_levels(spec: Any, params: Mapping[str, Any]) -> Levels:
-    return Levels(bind_items(spec, params, field="level1" if params["check"] == "level1" else "level2"), params["check"])
+    return Levels(
+        bind_items(spec, params, field="level1" if params["check"] == "level1" else "level2"), params["check"]
+    )
 
 
 def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
@@ -272,13 +314,27 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
         if p.check == "level1":
             ctx.checked()
             if level1 not in framework.level1:
-                yield Violation(here, {"level1": level1 or "（空白）", "allowed": "、".join(framework.level1),
-                                       "framework": framework.title})
-        elif level1 in framework.level1:
+                yield Violation(
+                    here,
+                    {
+                        "level1": level1 or "（空白）",
+                        "allowed": "、".join(framework.level1),
+                        "framework": framework.title,
+                    },
+                )
+        elif level1 is not None and level1 in framework.level1:
             ctx.checked()
             if level2 not in framework.level1[level1]:
-                yield Violation(here, {"level1": level1, "level2": level2 or "（空白）", "level2_en": level2 or "(blank)",
-                                       "allowed": "、".join(framework.level1[level1]), "framework": framework.title})
+                yield Violation(
+                    here,
+                    {
+                        "level1": level1,
+                        "level2": level2 or "（空白）",
+                        "level2_en": level2 or "(blank)",
+                        "allowed": "、".join(framework.level1[level1]),
+                        "framework": framework.title,
+                    },
+                )
 
 
 @dataclass(frozen=True)
@@ -312,8 +368,11 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             if not isinstance(scope, Mapping):
                 continue
             ctx.checked()
-            present = {text_of(item.get(p.field)) for _, item in walk(scope, sptr, p.items)
-                       if isinstance(item, Mapping) and p.where(item)}
+            present = {
+                text_of(item.get(p.field))
+                for _, item in walk(scope, sptr, p.items)
+                if isinstance(item, Mapping) and p.where(item)
+            }
             name = text_of(scope.get("name")) or text_of(scope.get("unit_name")) or ""
             for level1 in framework.required:
                 if level1 not in present:
