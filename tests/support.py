@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from budget_disclosure import pointer as jp
 from budget_disclosure.yamlload import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,48 +20,7 @@ def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
 
 
-def _parent(doc: Any, pointer: str) -> tuple[Any, str]:
-    tokens = jp.parse(pointer)
-    node = doc
-    for t in tokens[:-1]:
-        node = node[int(t)] if isinstance(node, list) else node[t]
-    return node, tokens[-1]
-
-
-def apply_patch(doc: Any, ops: list[dict[str, Any]]) -> Any:
-    """Apply RFC 6902 operations (add, remove, replace, move, copy, test) to a copy of ``doc``."""
-    doc = copy.deepcopy(doc)
-    for op in ops:
-        kind, path = op["op"], op["path"]
-        if kind == "test":
-            assert jp.resolve(doc, path) == op["value"], f"test failed at {path}"
-            continue
-        if kind in ("move", "copy"):
-            value = copy.deepcopy(jp.resolve(doc, op["from"]))
-            if kind == "move":
-                doc = apply_patch(doc, [{"op": "remove", "path": op["from"]}])
-            doc = apply_patch(doc, [{"op": "add", "path": path, "value": value}])
-            continue
-        if path == "":
-            doc = copy.deepcopy(op["value"]) if kind != "remove" else None
-            continue
-        parent, key = _parent(doc, path)
-        if isinstance(parent, list):
-            index = len(parent) if key == "-" else int(key)
-            if kind == "add":
-                parent.insert(index, copy.deepcopy(op["value"]))
-            elif kind == "remove":
-                del parent[index]
-            else:
-                parent[index] = copy.deepcopy(op["value"])
-        else:
-            if kind in ("remove", "replace") and key not in parent:
-                raise KeyError(f"{kind}: no {path}")
-            if kind == "remove":
-                del parent[key]
-            else:
-                parent[key] = copy.deepcopy(op["value"])
-    return doc
+from budget_disclosure.examples import apply_patch  # noqa: E402  (re-exported for the tests)
 
 
 @dataclass

@@ -1,40 +1,368 @@
-"""The ``budget-disclosure`` command: a thin click layer over the library."""
+"""The ``budget-disclosure`` command: a thin click layer over the library.
+
+Exit codes: 0 when nothing reaches ``--fail-on``; 1 when findings do; 2 for usage errors, unreadable
+input and spec errors.
+"""
 
 from __future__ import annotations
 
+import io
+import os
 import sys
+from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
 from ._version import __version__
 
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "junit")
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="budget-disclosure")
+
+def _spec_or_exit() -> Any:
+    from .errors import SpecError
+    from .spec import get_spec
+
+    try:
+        return get_spec()
+    except SpecError as exc:
+        click.echo(f"budget-disclosure: spec error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _version_message() -> str:
+    from .spec import get_spec
+
+    try:
+        spec = get_spec()
+        return f"budget-disclosure {__version__} (spec {spec.version}, sha256 {spec.digest[:12]})"
+    except Exception as exc:
+        return f"budget-disclosure {__version__} (spec unavailable: {exc})"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_message())
+        ctx.exit(EXIT_OK)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the engine and spec versions and exit.",
+)
 def main() -> None:
-    """Validate Chinese department budget disclosures (部门预算公开) against the open spec."""
+    """Validate Chinese department budget disclosures (部门预算公开) against the open spec.
+
+    \b
+    Exit codes: 0 nothing reaches --fail-on · 1 findings do · 2 usage, input or spec error.
+    """
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-def validate(paths: tuple[str, ...]) -> None:
-    """Validate disclosure files and print the findings."""
-    from .api import validate as run
-    from .errors import BudgetDisclosureError
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of messages in the report.",
+)
+@click.option("--profile", help="Validate under this profile instead of the one each document names.")
+@click.option("--select", multiple=True, metavar="RULE|GROUP", help="Report only these rules or groups (repeatable).")
+@click.option("--ignore", multiple=True, metavar="RULE|GROUP", help="Do not report these rules or groups (repeatable).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option("--strict-arithmetic", is_flag=True, help="Compare amounts exactly, without rounding envelopes.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True, help="Worker processes (0: one per CPU)."
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=20 * 1024 * 1024,
+    show_default=True,
+    help="Refuse files larger than this.",
+)
+def validate(
+    paths: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    profile: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    strict_arithmetic: bool,
+    jobs: int,
+    output: str | None,
+    max_bytes: int,
+) -> None:
+    """Validate disclosure files.
 
-    failed = False
-    for path in paths:
-        try:
-            report = run(path)
-        except BudgetDisclosureError as exc:
-            click.echo(f"{path}: {exc}", err=True)
-            sys.exit(2)
-        counts = report.counts()
-        click.echo(
-            f"{path}: {'通过' if report.valid else '未通过'} "
-            f"（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}）"
+    PATHS are files, folders (searched recursively for *.json, *.jsonl and *.ndjson), JSON Lines files
+    (one disclosure per line) or - for standard input.
+    """
+    from .batch import Options, cpu_count, expand, run
+    from .errors import SpecError
+    from .findings import Severity
+    from .reader import Limits
+    from .reporters import REPORTERS, RunInfo, Summary
+
+    spec = _spec_or_exit()
+    known = set(spec.rules) | set(spec.groups)
+    unknown = [name for name in (*select, *ignore) if name not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown rule or group: {', '.join(unknown)} (see: budget-disclosure rules list)",
+            param_hint="--select/--ignore",
         )
-        for f in report.findings:
-            click.echo(f"  [{f.severity.zh}] {f.location}：{f.message}（{f.rule}）")
-        failed = failed or not report.valid
-    sys.exit(1 if failed else 0)
+    if profile is not None and profile not in spec.profiles:
+        raise click.BadParameter(
+            f"unknown profile {profile!r}; known: {', '.join(spec.profiles)}", param_hint="--profile"
+        )
+    workers = jobs or cpu_count()
+    stream: TextIO
+    if output:
+        try:
+            stream = open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise click.BadParameter(f"cannot write {output}: {exc.strerror or exc}", param_hint="--output") from None
+    else:
+        stream = sys.stdout
+    color = output is None and fmt == "text" and _is_tty(stream) and "NO_COLOR" not in os.environ
+    options = Options(
+        profile=profile,
+        strict_arithmetic=strict_arithmetic,
+        select=select,
+        ignore=ignore,
+        limits=Limits(max_bytes=max_bytes),
+        positions=fmt in ("text", "sarif"),
+    )
+    info = RunInfo(spec, options, Severity(fail_on), lang, color, __version__)
+    reporter = REPORTERS[fmt](stream, info)
+    summary = Summary()
+    jobs_list = list(expand(paths, stdin=sys.stdin.buffer))
+    progress = _progress(len(jobs_list))
+    try:
+        reporter.begin()
+        for result in run(jobs_list, options, workers):
+            summary.add(result, info.fail_on)
+            reporter.document(result)
+            progress.update(1)
+        reporter.end(summary)
+    except SpecError as exc:
+        click.echo(f"budget-disclosure: spec error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    finally:
+        progress.finish()
+        if output:
+            stream.close()
+    if summary.unreadable:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if summary.failing else EXIT_OK)
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return False
+
+
+class _Progress:
+    """A progress bar on standard error for long runs on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.bar = click.progressbar(length=total, file=sys.stderr, label="校验中") if enabled else None
+        if self.bar is not None:
+            self.bar.__enter__()
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _progress(total: int) -> _Progress:
+    return _Progress(total, total >= 20 and _is_tty(sys.stderr) and "NO_COLOR" not in os.environ)
+
+
+# ------------------------------------------------------------------------------------------ rules
+@main.group()
+def rules() -> None:
+    """Browse the rule catalogue."""
+
+
+@rules.command("list")
+@click.option("--group", "groups", multiple=True, help="Only these groups (repeatable).")
+@click.option("--severity", type=click.Choice(["error", "warning", "info"]), help="Only rules of this severity.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_list(groups: tuple[str, ...], severity: str | None, lang: str, fmt: str) -> None:
+    """List rules: id, severity, title."""
+    import json
+
+    spec = _spec_or_exit()
+    unknown = [g for g in groups if g not in spec.groups]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown group: {', '.join(unknown)}; known: {', '.join(spec.groups)}", param_hint="--group"
+        )
+    selected = [
+        r
+        for r in spec.rules.values()
+        if (not groups or r.group in groups) and (severity is None or r.severity.value == severity)
+    ]
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "group": r.group,
+                        "severity": r.severity.value,
+                        "kind": r.kind,
+                        "title": r.title,
+                        "title_en": r.title_en,
+                    }
+                    for r in selected
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    width = max((len(r.id) for r in selected), default=10)
+    for r in selected:
+        label = r.severity.zh if lang == "zh" else r.severity.value
+        click.echo(f"{r.id:<{width}}  {label:<7}  {r.title if lang == 'zh' else r.title_en}")
+
+
+@rules.command("explain")
+@click.argument("rule_id")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def rules_explain(rule_id: str, lang: str) -> None:
+    """Explain one rule: meaning, basis, parameters and an example that triggers it."""
+    spec = _spec_or_exit()
+    if rule_id not in spec.rules:
+        close = [r for r in spec.rules if rule_id in r]
+        hint = f"; did you mean {', '.join(close[:5])}?" if close else ""
+        raise click.BadParameter(f"unknown rule {rule_id!r}{hint}", param_hint="RULE_ID")
+    rule = spec.rules[rule_id]
+    zh = lang == "zh"
+    click.echo(f"{rule.id}  [{rule.severity.zh if zh else rule.severity.value}] {rule.title if zh else rule.title_en}")
+    click.echo(f"  {'英文：' if zh else 'Chinese: '}{rule.title_en if zh else rule.title}")
+    meaning = rule.description if zh else rule.description_en
+    if meaning:
+        click.echo(f"  {'含义：' if zh else 'Meaning: '}{meaning}")
+    click.echo(f"  {'依据：' if zh else 'Basis: '}{rule.basis}")
+    click.echo(f"  {'类型：' if zh else 'Kind: '}{rule.kind}   {'文件：' if zh else 'File: '}{rule.where}")
+    profiles = [p.id for p in spec.profiles.values() if rule.group in p.rule_groups]
+    click.echo(f"  {'适用规范：' if zh else 'Profiles: '}{', '.join(profiles)}")
+    if rule.refs:
+        click.echo(f"  {'目录编号：' if zh else 'Catalogue: '}{', '.join(rule.refs)}")
+    if rule.when:
+        click.echo(f"  {'前提条件：' if zh else 'When: '}{list(map(dict, rule.when))}")
+    if rule.params:
+        import yaml
+
+        text = yaml.safe_dump(_plain(rule.params), allow_unicode=True, sort_keys=False, width=100).rstrip()
+        click.echo(f"  {'参数：' if zh else 'Parameters:'}")
+        for line in text.splitlines():
+            click.echo(f"    {line}")
+    click.echo(f"  {'消息：' if zh else 'Message: '}{rule.message if zh else rule.message_en}")
+    example = _example_for(spec, rule_id)
+    if example is not None:
+        path, finding = example
+        click.echo(f"  {'示例：' if zh else 'Example: '}{path}")
+        if finding is not None:
+            click.echo(f"    → {finding.location}：{finding.message if zh else finding.message_en}")
+
+
+def _plain(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral() else int(value)
+    return value
+
+
+def _example_for(spec: Any, rule_id: str) -> tuple[str, Any] | None:
+    """The case written for a rule, run live, when the examples are at hand (a checkout or a wheel)."""
+    cases = spec.root / "examples" / "cases"
+    if not cases.is_dir():
+        return None
+    from .examples import run_case
+
+    group, name = rule_id.split(".", 1)
+    path = cases / group / f"{name}.yaml"
+    if not path.exists():
+        found = [p for p in sorted(cases.rglob("*.yaml")) if f"rule: {rule_id}\n" in p.read_text(encoding="utf-8")]
+        if not found:
+            return None
+        path = found[0]
+    finding = next((f for f in run_case(path) if f.rule == rule_id), None)
+    return str(path.relative_to(spec.root)), finding
+
+
+# ------------------------------------------------------------------------------------------ schema
+@main.group()
+def schema() -> None:
+    """Export the spec files for vendoring, or bundle one self-contained schema."""
+
+
+@schema.command("export")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
+def schema_export(directory: str, force: bool) -> None:
+    """Copy the schemas, rules, code lists and frameworks to DIRECTORY, with a MANIFEST.json."""
+    from .errors import BudgetDisclosureError
+    from .vendoring import export
+
+    spec = _spec_or_exit()
+    try:
+        files = export(spec, Path(directory), force=force)
+    except BudgetDisclosureError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"exported {len(files)} files of spec {spec.version} to {directory}")
+
+
+@schema.command("bundle")
+@click.option("--profile", required=True, help="The profile whose schema to bundle.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to FILE.")
+def schema_bundle(profile: str, output: str | None) -> None:
+    """Print one self-contained JSON Schema for PROFILE (every $ref inlined)."""
+    import json
+
+    from .errors import BudgetDisclosureError
+    from .vendoring import bundle
+
+    spec = _spec_or_exit()
+    try:
+        text = json.dumps(bundle(spec, profile), ensure_ascii=False, indent=2) + "\n"
+    except BudgetDisclosureError as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from None
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

@@ -57,6 +57,7 @@ class Finding:
     envelope: Decimal | None = None
     unit: str | None = None
     cause: str | None = None
+    cause_location: str | None = None
     line: int | None = None
     column: int | None = None
 
@@ -82,6 +83,7 @@ class Finding:
             out["unit"] = self.unit
         if self.cause is not None:
             out["cause"] = self.cause
+            out["cause_location"] = self.cause_location
         return out
 
 

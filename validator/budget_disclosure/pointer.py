@@ -56,6 +56,11 @@ def resolve(document: Any, pointer: str, default: Any = _MISSING) -> Any:
     return default
 
 
+# Top-level members in the order document.json defines them: findings about the tables come before
+# findings about the narrative, as in the printed document.
+_TOP = {"$schema": 0, "spec_version": 1, "profile": 2, "metadata": 3, "amounts": 4, "tables": 5, "narrative": 6}
+
+
 def sort_key(pointer: str, table_order: dict[str, int] | None = None) -> tuple[tuple[int, int, str], ...]:
     """Order pointers in document order: array indexes numerically, tables in spec order."""
     key: list[tuple[int, int, str]] = []
@@ -63,6 +68,8 @@ def sort_key(pointer: str, table_order: dict[str, int] | None = None) -> tuple[t
     for i, token in enumerate(tokens):
         if token.isdigit():
             key.append((0, int(token), ""))
+        elif i == 0 and token in _TOP:
+            key.append((0, _TOP[token], token))
         elif table_order is not None and i == 1 and tokens[0] == "tables" and token in table_order:
             key.append((0, table_order[token], token))
         else:

@@ -135,7 +135,7 @@ class Engine:
                 result.findings.append(self._stamp(rule, v, document))
             if ctx.checks:
                 result.applied.add(rule.id)
-        result.findings = group_by_cause(result.findings, ctx.evaluations)
+        result.findings = group_by_cause(result.findings, ctx.evaluations, ctx.location)
         return result
 
     def _blocked(self, ctx: Context, compiled: Compiled, broken: set[str]) -> Skipped | None:
@@ -177,7 +177,9 @@ class Engine:
         )
 
 
-def group_by_cause(findings: list[Finding], evaluations: list[Evaluation]) -> list[Finding]:
+def group_by_cause(
+    findings: list[Finding], evaluations: list[Evaluation], locate: Callable[[str], str]
+) -> list[Finding]:
     """Mark arithmetic errors with the single cell that, corrected, would make all of them hold.
 
     A cell is a cause when it takes part in at least two failed identities, one correction δ of it
@@ -211,7 +213,7 @@ def group_by_cause(findings: list[Finding], evaluations: list[Evaluation]) -> li
     if not cause:
         return findings
     return [
-        replace(f, cause=cause[(f.rule, f.pointer)])
+        replace(f, cause=cause[(f.rule, f.pointer)], cause_location=locate(cause[(f.rule, f.pointer)]))
         if f.severity is Severity.ERROR and (f.rule, f.pointer) in cause
         else f
         for f in findings

@@ -92,8 +92,7 @@ def to_unit(value: Decimal, unit: str | None) -> Decimal:
     """Convert from 元 to the display unit; plain numbers stay as they are."""
     if unit is None or unit not in FACTOR:
         return value
-    out = value / FACTOR[unit]
-    return out.normalize() if out == out.to_integral() else out
+    return value / FACTOR[unit]
 
 
 def display_unit(cells: Sequence[Cell]) -> str | None:

@@ -49,8 +49,11 @@ def identity(
     unit = display_unit(all_cells)
     places = max((c.precision for c in all_cells if c.precision is not None), default=2)
     related = tuple(dict.fromkeys(p for p in left.pointers + right.pointers if p != anchor.pointer))
-    expected, actual = to_unit(right.value, unit), to_unit(left.value, unit)
-    difference, envelope = to_unit(outcome.difference, unit), to_unit(outcome.envelope, unit)
+    expected, actual = _shown(to_unit(right.value, unit), places), _shown(to_unit(left.value, unit), places)
+    difference, envelope = (
+        _shown(to_unit(outcome.difference, unit), places),
+        to_unit(outcome.envelope, unit).normalize(),
+    )
     info = outcome.severity is Severity.INFO
     shown_unit = unit or ""
     env = _fmt(envelope)
@@ -92,6 +95,12 @@ def identity(
         unit=unit,
         severity=outcome.severity,
     )
+
+
+def _shown(value: Decimal, places: int) -> Decimal:
+    """The value with the displayed precision of its cells, when that loses nothing (2314.68, 10.00)."""
+    q = value.quantize(Decimal(1).scaleb(-places))
+    return q if q == value else value
 
 
 def _fixed(value: Decimal, places: int) -> str:
