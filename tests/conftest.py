@@ -1,8 +1,26 @@
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from budget_disclosure.spec import Spec, get_spec
+
+# Two Hypothesis profiles: a quick one for development (the default) and a thorough one for CI
+# (HYPOTHESIS_PROFILE=ci, set by .ci/run). A failure prints the falsifying example and a blob that
+# reproduces it (@reproduce_failure).
+_COMMON = {
+    "deadline": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+}
+settings.register_profile("dev", max_examples=10, **_COMMON)
+settings.register_profile("ci", max_examples=200, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Examples per rule in the kill matrix (one property per rule id).
+KILL_EXAMPLES = {"dev": 3, "ci": 20}[os.environ.get("HYPOTHESIS_PROFILE", "dev")]
 
 
 @pytest.fixture(scope="session")

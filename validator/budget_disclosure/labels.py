@@ -111,7 +111,7 @@ def node_at(tree: LabelNode, tokens: list[str]) -> LabelNode | None:
     for token in tokens:
         if node is None:
             return None
-        node = node.items if token.isdigit() and node.items is not None else node.props.get(token)
+        node = node.items if jp.is_index(token) and node.items is not None else node.props.get(token)
     return node
 
 
@@ -130,8 +130,8 @@ def location(tree: LabelNode, document: Any, pointer: str) -> str:
     instance: Any = document
     for token in jp.parse(pointer):
         child: LabelNode | None = None
-        if isinstance(instance, list) or (node is not None and node.items is not None and token.isdigit()):
-            index = int(token) if token.isdigit() else -1
+        if isinstance(instance, list) or (node is not None and node.items is not None and jp.is_index(token)):
+            index = int(token) if jp.is_index(token) else -1
             child = node.items if node is not None else None
             instance = instance[index] if isinstance(instance, list) and 0 <= index < len(instance) else None
             if child is not None and child.show:

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["escape", "join", "parse", "resolve", "sort_key"]
+__all__ = ["escape", "is_index", "join", "parse", "resolve", "sort_key"]
+
+
+def is_index(token: str) -> bool:
+    """An array index token: ASCII digits only ("²" and "٣" are digits to str.isdigit, not indexes)."""
+    return token.isascii() and token.isdigit()
 
 
 def escape(token: str | int) -> str:
@@ -44,7 +49,7 @@ def resolve(document: Any, pointer: str, default: Any = _MISSING) -> Any:
                 break
             node = node[token]
         elif isinstance(node, list):
-            if not token.isdigit() or int(token) >= len(node) or (token != "0" and token[0] == "0"):
+            if not is_index(token) or int(token) >= len(node) or (token != "0" and token[0] == "0"):
                 break
             node = node[int(token)]
         else:
@@ -66,7 +71,7 @@ def sort_key(pointer: str, table_order: dict[str, int] | None = None) -> tuple[t
     key: list[tuple[int, int, str]] = []
     tokens = parse(pointer)
     for i, token in enumerate(tokens):
-        if token.isdigit():
+        if is_index(token):
             key.append((0, int(token), ""))
         elif i == 0 and token in _TOP:
             key.append((0, _TOP[token], token))

@@ -295,7 +295,7 @@ def _fail(problem: Problem, text: str, name: str | None) -> ReadResult:
 
 def _digits(token: str) -> int:
     mantissa = re.split(r"[eE]", token, maxsplit=1)[0]
-    return sum(ch.isdigit() for ch in mantissa)
+    return sum(ch in "0123456789" for ch in mantissa)
 
 
 def _locate_problem(text: str, limits: Limits) -> Problem:

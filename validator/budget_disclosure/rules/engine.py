@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +34,7 @@ class RunResult:
     findings: list[Finding]
     skipped: list[Skipped]
     applied: set[str]
+    evaluations: list[Evaluation] = field(default_factory=list)
 
 
 class Engine:
@@ -136,6 +137,7 @@ class Engine:
             if ctx.checks:
                 result.applied.add(rule.id)
         result.findings = group_by_cause(result.findings, ctx.evaluations, ctx.location)
+        result.evaluations = ctx.evaluations
         return result
 
     def _blocked(self, ctx: Context, compiled: Compiled, broken: set[str]) -> Skipped | None:

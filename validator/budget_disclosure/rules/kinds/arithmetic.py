@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ... import pointer as jp
@@ -575,7 +575,7 @@ def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         lo, hi = min(corners), max(corners)
         exact = n / d * 100
         if ctx.strict:
-            ok = exact.quantize(Decimal(1).scaleb(-places)) == pct
+            ok = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == pct  # 四舍五入
         else:
             ok = pct + pct_half >= lo and pct - pct_half <= hi
         if not ok:

@@ -1,0 +1,686 @@
+"""Mutations that make a given rule fire, derived from the rule's own kind and parameters.
+
+``mutate(rule, document, data)`` returns the mutated document and a predicate that a finding of the
+rule must satisfy (it is at the place that was changed, or names it among the cells involved). A rule
+of an existing kind is covered without new code here: the mutation reads its references, columns,
+filters and legal values from the compiled rule. Arithmetic kinds move one cell of one of the rule's
+identities, as evaluated on the document, by more than the identity's rounding envelope.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from budget_disclosure import pointer as jp
+from budget_disclosure.amounts import FACTOR, cell_at, fmt_for
+from budget_disclosure.findings import Finding
+from budget_disclosure.rules.context import Evaluation
+from budget_disclosure.rules.engine import RunResult, get_engine
+from budget_disclosure.spec import get_spec
+
+Check = Callable[[Finding], bool]
+ARITHMETIC = {"sum", "compare", "row_sum", "column_sum", "group_sum", "rollup", "rows_match"}
+CJK_WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸天地玄黄宇宙洪荒日月盈昃", min_size=2, max_size=6)
+
+
+@dataclass
+class Mutation:
+    document: Any
+    check: Check
+    options: dict[str, Any] | None = None
+    raw: bytes | None = None  # for input rules: the bytes to validate instead of the document
+
+
+def run_engine(document: Any, strict: bool = False) -> RunResult:
+    spec = get_spec()
+    return get_engine(spec).run(document, document["profile"], strict=strict)
+
+
+def set_at(document: Any, pointer: str, value: Any) -> Any:
+    doc = copy.deepcopy(document)
+    tokens = jp.parse(pointer)
+    node = doc
+    for t in tokens[:-1]:
+        node = node[int(t)] if isinstance(node, list) else node[t]
+    last = tokens[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return doc
+
+
+def remove_at(document: Any, pointer: str) -> Any:
+    doc = copy.deepcopy(document)
+    tokens = jp.parse(pointer)
+    node = doc
+    for t in tokens[:-1]:
+        node = node[int(t)] if isinstance(node, list) else node[t]
+    if isinstance(node, list):
+        del node[int(tokens[-1])]
+    else:
+        del node[tokens[-1]]
+    return doc
+
+
+def at_or_involves(pointer: str) -> Check:
+    return lambda f: (
+        f.pointer == pointer or pointer in f.related or f.cause == pointer or f.pointer.startswith(pointer + "/")
+    )
+
+
+def under(pointer: str) -> Check:
+    return lambda f: f.pointer == pointer or f.pointer.startswith(pointer + "/") or pointer.startswith(f.pointer + "/")
+
+
+# ------------------------------------------------------------------------------------------ arithmetic
+def step_of(document: Any, pointer: str) -> tuple[Decimal, Decimal]:
+    """(one unit in the last displayed place, in the cell's unit; the cell's unit in 元). Counts: (1, 1)."""
+    from budget_disclosure.labels import node_at
+
+    node = node_at(get_spec().labels, jp.parse(pointer))
+    if node is None or not node.amount:
+        return Decimal(1), Decimal(1)
+    raw = jp.resolve(document, pointer)
+    cell = cell_at(document, pointer, raw)
+    unit, precision = fmt_for(document, pointer)
+    if cell is not None and cell.precision is not None:
+        places = cell.precision
+    elif isinstance(precision, int):
+        places = precision
+    else:
+        places = 0
+    return Decimal(1).scaleb(-places), FACTOR[unit or "元"]
+
+
+def move(document: Any, pointer: str, delta: Decimal) -> Any:
+    raw = jp.resolve(document, pointer)
+    base = Decimal(0) if raw in (None, "-") else Decimal(raw)
+    value = base + delta
+    if isinstance(raw, int) and not isinstance(raw, bool) and delta == delta.to_integral():
+        return set_at(document, pointer, int(value))
+    return set_at(document, pointer, value)
+
+
+def breaks(evaluation: Evaluation, shift: Decimal) -> bool:
+    """Whether shifting the left-minus-right difference by ``shift`` (元) takes the identity beyond its envelope."""
+    diff = evaluation.difference + shift
+    if evaluation.op == "eq":
+        return abs(diff) > evaluation.envelope
+    if evaluation.op == "le":
+        return diff > evaluation.envelope
+    if evaluation.op == "lt":
+        return diff >= evaluation.envelope if evaluation.envelope else diff >= 0
+    if evaluation.op == "ge":
+        return -diff > evaluation.envelope
+    return -diff >= evaluation.envelope if evaluation.envelope else diff <= 0
+
+
+def moves_beyond(document: Any, evaluation: Evaluation, pointer: str, coefficient: Decimal, data: Any) -> Any:
+    """Move one cell of an identity far enough that the identity must fail (towards failure for ≤ / ≥).
+
+    Counts (vehicles, equipment) cannot go below zero — the schema refuses that — so a count is moved down
+    at most to zero, and a cell that cannot break its identity that way is not chosen.
+    """
+    step, factor = step_of(document, pointer)
+    need = (evaluation.envelope + abs(evaluation.difference)) / abs(coefficient) / factor
+    units = int(need / step) + data.draw(st.integers(1, 50), label="extra units")
+    if evaluation.op in ("le", "lt"):
+        sign = 1 if coefficient > 0 else -1
+    elif evaluation.op in ("ge", "gt"):
+        sign = -1 if coefficient > 0 else 1
+    else:
+        sign = data.draw(st.sampled_from([1, -1]), label="direction")
+    delta = sign * units * step
+    raw = jp.resolve(document, pointer)
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw + delta < 0:
+        delta = Decimal(-raw)
+        assume(delta != 0 and breaks(evaluation, coefficient * delta * factor))
+    return move(document, pointer, delta)
+
+
+def arithmetic(rule_id: str, document: Any, data: Any) -> Mutation:
+    evaluations = [e for e in run_engine(document).evaluations if e.rule == rule_id]
+    assume(evaluations)
+    evaluation = data.draw(st.sampled_from(evaluations), label="identity")
+    cells = [(p, c) for p, c in evaluation.coefficients if c and not _is_table_pointer(p)]
+    assume(cells)
+    pointer, coefficient = data.draw(st.sampled_from(cells), label="cell")
+    moved = moves_beyond(document, evaluation, pointer, coefficient, data)
+    anchor = evaluation.pointer
+    severity = get_spec().rules[rule_id].severity
+    return Mutation(
+        moved, lambda f: f.severity is severity and (f.pointer in (pointer, anchor) or pointer in f.related)
+    )
+
+
+def _is_table_pointer(pointer: str) -> bool:
+    tokens = jp.parse(pointer)
+    return len(tokens) == 2 and tokens[0] == "tables"  # the exact zero of an empty table: nothing to move
+
+
+# ------------------------------------------------------------------------------------------ items
+def _items(document: Any, refs: Any, where: Any = None) -> list[tuple[str, Any]]:
+    out = []
+    for bound in refs:
+        for ptr, item in bound.ref.resolve(document):
+            if isinstance(item, dict) and (where is None or where(item)):
+                out.append((ptr, item))
+    return out
+
+
+def _field_pointer(ptr: str, field: str) -> str:
+    return jp.join(ptr, *field.split("."))
+
+
+def _pick(data: Any, candidates: list[Any], label: str) -> Any:
+    assume(candidates)
+    return data.draw(st.sampled_from(candidates), label=label)
+
+
+def allowed_values(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    ptr, _ = _pick(data, _items(document, prepared.items.refs, prepared.items.where), "item")
+    allowed = set(prepared.values)
+    for bound in prepared.values_from:
+        allowed |= {str(v).strip() for _, v in bound.ref.resolve(document) if isinstance(v, str)}
+    aliases = prepared.aliases
+    value = data.draw(CJK_WORDS.filter(lambda s: s not in allowed and aliases.get(s, s) not in allowed), label="value")
+    here = _field_pointer(ptr, prepared.items.field)
+    return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
+
+
+def pattern(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    ptr, _ = _pick(data, _items(document, prepared.items.refs, prepared.items.where), "item")
+    if prepared.must_not_match is not None:
+        value = data.draw(
+            st.from_regex(prepared.must_not_match.pattern, fullmatch=False).filter(
+                lambda s: s.strip() != "" and "\x00" not in s
+            ),
+            label="value",
+        )
+    elif prepared.items.field == "code":  # a code of the right shape that the pattern does not admit
+        length = len(str(jp.resolve(document, _field_pointer(ptr, "code"))))
+        value = data.draw(
+            st.from_regex(rf"\A[0-9]{{{length}}}\Z").filter(lambda s: not prepared.must_match.search(s)), label="code"
+        )
+    else:
+        value = data.draw(CJK_WORDS.filter(lambda s: not prepared.must_match.search(s)), label="value")
+    here = _field_pointer(ptr, prepared.items.field)
+    return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
+
+
+def present(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    ptr, _ = _pick(data, _items(document, prepared.refs, prepared.where), "item")
+    here = _field_pointer(ptr, prepared.field)
+    return Mutation(set_at(document, here, None), lambda f: f.pointer == here)
+
+
+def numeric_value(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    ptr, _ = _pick(data, _items(document, prepared.items.refs, prepared.items.where), "item")
+    value = data.draw(
+        st.one_of(st.sampled_from(["全年", "周期", "2024年", "2025年", "提高", "年内", ""]), CJK_WORDS), label="value"
+    )
+    here = _field_pointer(ptr, prepared.items.field)
+    return Mutation(set_at(document, here, value or None), lambda f: f.pointer == here)
+
+
+def bounds(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    candidates = []
+    for bound in prepared.scope:
+        for sptr, scope in bound.ref.resolve(document):
+            items = [(sptr, scope)] if prepared.items is None else list(_walk(scope, sptr, prepared.items))
+            candidates += [
+                (sptr, scope, iptr, item) for iptr, item in items if isinstance(item, dict) and prepared.where(item)
+            ]
+    sptr, scope, iptr, item = _pick(data, candidates, "item")
+    here = jp.join(iptr, prepared.field)
+    extra = data.draw(st.integers(2, 10_000), label="excess")
+    if prepared.max is not None:
+        if isinstance(prepared.max, dict):
+            amount = scope.get(prepared.max["field"])
+            base = Decimal(0) if amount in (None, "-") else Decimal(amount)
+            unit = fmt_for(document, jp.join(sptr, prepared.max["field"]))[0]
+            row_unit = item.get(prepared.unit_field) if prepared.unit_field else unit
+            limit = base * FACTOR[unit] / FACTOR.get(row_unit or unit, FACTOR[unit])
+        else:
+            limit = Decimal(prepared.max)
+        value = limit + extra
+    else:
+        value = Decimal(prepared.min) - extra
+    return Mutation(set_at(document, here, format(value.normalize(), "f")), lambda f: f.pointer == here)
+
+
+def _walk(node: Any, ptr: str, steps: Any) -> Any:
+    from budget_disclosure.rules.refs import walk
+
+    return walk(node, ptr, steps)
+
+
+def indicator_levels(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    ptr, item = _pick(data, _items(document, prepared.items.refs, prepared.items.where), "item")
+    framework = get_spec().framework_for(document["profile"])
+    assume(framework is not None)
+    if prepared.check == "level1":
+        field, legal = "level1", set(framework.level1)
+    else:
+        assume(item.get("level1") in framework.level1)
+        field, legal = "level2", set(framework.level1[item["level1"]])
+    value = data.draw(st.one_of(st.none(), CJK_WORDS.filter(lambda s: s not in legal)), label="value")
+    assume(value is not None or field == "level2")
+    here = jp.join(ptr, field)
+    return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
+
+
+def coverage(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    framework = get_spec().framework_for(document["profile"])
+    assume(framework is not None)
+    scopes = [(p, s) for b in prepared.scope for p, s in b.ref.resolve(document) if isinstance(s, dict)]
+    sptr, scope = _pick(data, scopes, "scope")
+    level1 = data.draw(st.sampled_from(framework.required), label="level1")
+    doc = copy.deepcopy(document)
+    target = jp.resolve(doc, sptr)
+    target["indicators"] = [r for r in target["indicators"] if r.get("level1") != level1]
+    return Mutation(doc, lambda f: f.pointer == sptr)
+
+
+def year_in_text(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    ptr, item = _pick(
+        data,
+        [(p, i) for p, i in _items(document, prepared.items.refs) if isinstance(i.get(prepared.items.field), str)],
+        "item",
+    )
+    year = data.draw(st.integers(2000, 2099).filter(lambda y: y != 2024), label="year")
+    here = _field_pointer(ptr, prepared.items.field)
+    return Mutation(set_at(document, here, f"{year}年" + item[prepared.items.field]), lambda f: f.pointer == here)
+
+
+def all_zero(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    cells = [p for bound in prepared for p, v in bound.ref.resolve(document)]
+    here = _pick(data, cells, "cell")
+    step, _ = step_of(document, here)
+    return Mutation(
+        move(document, here, step * data.draw(st.integers(1, 1000), label="units")), lambda f: f.pointer == here
+    )
+
+
+def percentage(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    """Set the stated percentage outside every ratio the printed amounts allow (their intervals included)."""
+    from budget_disclosure.rules.refs import parse_path, walk
+
+    # A percentage of a base that rounds to zero is no percentage at all: the rule must apply here.
+    assume(rule_id in run_engine(document).applied)
+    scopes = list(prepared.scope.ref.resolve(document)) if prepared.scope else [("", document)]
+    candidates = []
+    for sptr, scope in scopes:
+
+        def cells(text: str, sptr: str = sptr, scope: Any = scope) -> list[Any]:
+            if ":" in text:  # an absolute reference rather than a field of the scope
+                from budget_disclosure.rules.bind import bind_ref
+
+                pairs = bind_ref(get_spec().labels, text).ref.resolve(document)
+            else:
+                pairs = walk(scope, sptr, parse_path(text))
+            return [c for p, v in pairs if (c := cell_at(document, p, v)) is not None]
+
+        pct = [(p, v) for p, v in walk(scope, sptr, parse_path(prepared.percent)) if isinstance(v, (int, Decimal))]
+        num = [c for n in prepared.numerator for c in cells(n)]
+        den = [(c, w) for d, w in prepared.denominator for c in cells(d)]
+        if not pct or not num or not den:
+            continue
+        n, nh = sum(c.value for c in num), sum(c.half for c in num)
+        d, dh = sum(w * c.value for c, w in den), sum(abs(w) * c.half for c, w in den)
+        if d - dh <= 0:
+            continue
+        corners = [(n + a) / (d + b) * 100 for a in (-nh, nh) for b in (-dh, dh)]
+        candidates.append((pct[0][0], min(corners), max(corners)))
+    here, lo, hi = _pick(data, candidates, "percent")
+    margin = Decimal(data.draw(st.integers(2, 5000), label="hundredths")) / 100
+    target = hi + margin if data.draw(st.booleans(), label="above") else lo - margin
+    return Mutation(set_at(document, here, target.quantize(Decimal("0.01"))), lambda f: f.pointer == here)
+
+
+def amount_precision(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    from budget_disclosure.rules.kinds.structure import _walk_pattern
+
+    cells = [
+        (p, v)
+        for pattern in prepared
+        for p, v in _walk_pattern(document, "", pattern)
+        if isinstance(v, Decimal) and isinstance(fmt_for(document, p)[1], int)
+    ]
+    here, value = _pick(data, cells, "amount")
+    places = fmt_for(document, here)[1]
+    assert isinstance(places, int)
+    digit = data.draw(st.integers(1, 9), label="digit")
+    return Mutation(set_at(document, here, value + Decimal(digit).scaleb(-(places + 1))), lambda f: f.pointer == here)
+
+
+def empty_statement(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    empties = [t for t, v in document["tables"].items() if isinstance(v, dict) and v.get("empty")]
+    table = _pick(data, empties, "table")
+    doc = copy.deepcopy(document)
+    doc["tables"][table].update({"statement": None, "note": None})
+    doc["metadata"].pop("empty_table_statement", None)
+    here = f"/tables/{table}"
+    return Mutation(doc, lambda f: f.pointer == here)
+
+
+# ------------------------------------------------------------------------------------------ codes
+def code_hierarchy(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    lists = [(b, [(p, r) for p, r in b.ref.resolve(document) if isinstance(r, dict)]) for b in prepared.items]
+    lists = [(b, rows) for b, rows in lists if len(rows) >= 2]
+    bound, rows = _pick(data, lists, "table")
+    array_ptr = rows[0][0].rsplit("/", 1)[0]
+    doc = copy.deepcopy(document)
+    array = jp.resolve(doc, array_ptr)
+    if prepared.check == "parent":
+        parents = [
+            i
+            for i, r in enumerate(array)
+            if any(
+                o["code"] != r["code"] and o["code"].startswith(r["code"]) and len(o["code"]) == len(r["code"]) + 2
+                for o in array
+            )
+        ]
+        index = _pick(data, parents, "parent row")
+        code = array[index]["code"]
+        del array[index]
+        children = [f"{array_ptr}/{i}/code" for i, r in enumerate(array) if r["code"][: len(code)] == code]
+        return Mutation(doc, lambda f: f.pointer in children)
+    if prepared.check == "unique":
+        index = data.draw(st.integers(0, len(array) - 1), label="row")
+        array.insert(index + 1, copy.deepcopy(array[index]))
+        here = f"{array_ptr}/{index + 1}/code"
+        return Mutation(doc, lambda f: f.pointer == here)
+    pairs = [i for i in range(len(array) - 1) if array[i]["code"] < array[i + 1]["code"]]
+    index = _pick(data, pairs, "adjacent rows")
+    array[index], array[index + 1] = array[index + 1], array[index]
+    here = f"{array_ptr}/{index + 1}/code"
+    return Mutation(doc, lambda f: f.pointer == here)
+
+
+def code_list(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    spec = get_spec()
+    codelist = spec.codelist_for(document["profile"], prepared.classification)
+    assume(codelist is not None)
+    rows = [(p, r) for b in prepared.items for p, r in b.ref.resolve(document) if isinstance(r, dict)]
+    if prepared.check == "current_name":
+        former = [(c, n) for c, e in codelist.entries.items() for n in e.former_names]
+        assume(former)
+        ptr, _ = _pick(data, rows, "row")
+        _, name = data.draw(st.sampled_from(former), label="former name")
+        here = jp.join(ptr, prepared.field)
+        return Mutation(set_at(document, here, name), lambda f: f.pointer == here)
+    if prepared.check == "known":
+        ptr, row = _pick(data, [(p, r) for p, r in rows if isinstance(r.get("code"), str)], "row")
+        digits = len(row["code"])
+        unknown = data.draw(
+            st.from_regex(rf"\A[0-9]{{{digits}}}\Z").filter(lambda c: c not in codelist.entries), label="code"
+        )
+        here = jp.join(ptr, "code")
+        return Mutation(set_at(document, here, unknown), lambda f: f.pointer == here)
+    if prepared.check == "name":
+        verified = prepared.evidence != "unverified"
+        candidates = [
+            (p, r)
+            for p, r in rows
+            if r.get("code") in codelist.entries and (codelist.entries[r["code"]].evidence in ("V", "S")) == verified
+        ]
+        ptr, row = _pick(data, candidates, "row")
+        name = data.draw(CJK_WORDS, label="name")
+        here = jp.join(ptr, prepared.field)
+        return Mutation(set_at(document, here, name), lambda f: f.pointer == here)
+    # fund: a code of another budget in the table
+    ptr, row = _pick(data, [(p, r) for p, r in rows if isinstance(r.get("code"), str)], "row")
+    foreign = [
+        c
+        for c, e in codelist.entries.items()
+        if e.funds and not e.funds & prepared.funds and len(c) == len(row["code"])
+    ]
+    code = data.draw(st.sampled_from(sorted(foreign)), label="foreign code")
+    here = jp.join(ptr, "code")
+    return Mutation(set_at(document, here, code), lambda f: f.pointer == here)
+
+
+def codes_match(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    right = {r.get("code") for _, r in prepared.right.ref.resolve(document) if isinstance(r, dict)}
+    rows = [(p, r) for p, r in prepared.left.ref.resolve(document) if isinstance(r, dict)]
+    ptr, row = _pick(data, rows, "row")
+    code = data.draw(
+        st.from_regex(rf"\A{row['code'][:3]}[0-9]{{{len(row['code']) - 3}}}\Z").filter(lambda c: c not in right),
+        label="code",
+    )
+    here = jp.join(ptr, "code")
+    return Mutation(set_at(document, here, code), lambda f: f.pointer == here)
+
+
+KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
+    "allowed_values": allowed_values,
+    "pattern": pattern,
+    "present": present,
+    "numeric_value": numeric_value,
+    "bounds": bounds,
+    "indicator_levels": indicator_levels,
+    "coverage": coverage,
+    "year_in_text": year_in_text,
+    "all_zero": all_zero,
+    "percentage": percentage,
+    "amount_precision": amount_precision,
+    "empty_statement": empty_statement,
+    "code_hierarchy": code_hierarchy,
+    "code_list": code_list,
+    "codes_match": codes_match,
+}
+
+
+# ------------------------------------------------------------------------------------------ schema and input rules
+def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
+    spec = get_spec()
+    profile = spec.profiles[document["profile"]]
+    doc = copy.deepcopy(document)
+    tables = doc["tables"]
+    if rule_id == "schema.table-missing":
+        table = data.draw(st.sampled_from(profile.tables), label="table")
+        del tables[table]
+        return Mutation(doc, lambda f: f.pointer == "/tables" and spec.tables[table].title in f.message)
+    if rule_id == "schema.table-not-in-profile":
+        table = data.draw(st.sampled_from([t for t in spec.tables if t not in profile.tables]), label="table")
+        tables[table] = {"empty": True}
+        return Mutation(doc, lambda f: f.pointer == f"/tables/{table}")
+    if rule_id == "schema.table-unknown":
+        name = data.draw(st.from_regex(r"\A[a-z]{3,12}\Z").filter(lambda n: n not in spec.tables), label="id")
+        tables[name] = {"empty": True}
+        return Mutation(doc, lambda f: f.pointer == f"/tables/{name}")
+    with_rows = [t for t, v in tables.items() if isinstance(v, dict) and "rows" in v]
+    if rule_id == "schema.table-empty-with-content":
+        table = data.draw(st.sampled_from(with_rows), label="table")
+        tables[table]["empty"] = True
+        return Mutation(doc, under(f"/tables/{table}"))
+    if rule_id == "schema.table-without-rows":
+        table = data.draw(st.sampled_from(with_rows), label="table")
+        tables[table]["rows"] = []
+        return Mutation(doc, lambda f: f.pointer == f"/tables/{table}/rows")
+    if rule_id == "schema.profile-year":
+        year = data.draw(
+            st.integers(1990, 2100).filter(
+                lambda y: (
+                    y not in (2024,)
+                    and not (
+                        profile.id != "hunan-changsha-2024" and y >= (2021 if profile.id == "central-2021" else 2017)
+                    )
+                )
+            ),
+            label="year",
+        )
+        doc["metadata"]["fiscal_year"] = year
+        return Mutation(doc, lambda f: f.pointer == "/metadata/fiscal_year")
+    if rule_id == "schema.profile-unknown":
+        doc["profile"] = data.draw(
+            st.from_regex(r"\A[a-z]{4,10}-20[0-9]{2}\Z").filter(lambda p: p not in spec.profiles)
+        )
+        return Mutation(doc, lambda f: f.pointer == "/profile")
+    amounts = [p for p in _amount_pointers(doc)]
+    if rule_id == "schema.amount-type":
+        here = data.draw(st.sampled_from(amounts), label="amount")
+        value = data.draw(
+            st.one_of(
+                st.text(min_size=1, max_size=8).filter(lambda s: s != "-"),
+                st.booleans(),
+                st.lists(st.integers(), max_size=2),
+            ),
+            label="value",
+        )
+        return Mutation(set_at(doc, here, value), lambda f: f.pointer == here)
+    if rule_id == "schema.code-shape":
+        rows = [
+            f"/tables/{t}/rows/{i}/code"
+            for t in with_rows
+            for i in range(len(tables[t]["rows"]))
+            if "code" in tables[t]["rows"][i]
+        ]
+        here = data.draw(st.sampled_from(rows), label="code")
+        code = data.draw(st.from_regex(r"\A([0-9]{1,2}|[0-9]{4}|[0-9]{6}|[0-9]{8,9}|[0-9]{3}[A-Z])\Z"), label="value")
+        return Mutation(set_at(doc, here, code), lambda f: f.pointer == here)
+    if rule_id == "schema.required":
+        here = data.draw(
+            st.sampled_from(
+                ["/metadata/unit_name", "/metadata/fiscal_year", "/amounts", "/tables/summary/income/grand_total"]
+            ),
+            label="field",
+        )
+        parent = here.rsplit("/", 1)[0]
+        return Mutation(remove_at(doc, here), lambda f: f.pointer == parent)
+    if rule_id == "schema.unknown-field":
+        name = data.draw(st.from_regex(r"\Ax_[a-z]{1,8}\Z"), label="name")
+        parent = data.draw(st.sampled_from(["/metadata", "/tables/summary/income", "/narrative"]), label="where")
+        jp.resolve(doc, parent)[name] = 1
+        return Mutation(doc, lambda f: f.pointer == f"{parent}/{name}")
+    if rule_id == "schema.type":
+        here = data.draw(st.sampled_from(["/metadata/fiscal_year", "/metadata/unit_name", "/tables/summary/title"]))
+        value = data.draw(
+            st.one_of(
+                st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=1)
+            ),
+            label="value",
+        )
+        return Mutation(set_at(doc, here, value), lambda f: f.pointer == here)
+    if rule_id == "schema.value":
+        here, value = data.draw(
+            st.sampled_from(
+                [
+                    ("/metadata/kind", "部门预算"),
+                    ("/amounts/unit", "千元"),
+                    ("/metadata/unit_name", ""),
+                    ("/amounts/precision", 9),
+                ]
+            ),
+            label="field",
+        )
+        return Mutation(set_at(doc, here, value), lambda f: f.pointer == here)
+    if rule_id == "schema.invalid":
+        value = data.draw(
+            st.one_of(st.text(min_size=1, max_size=6).filter(lambda s: s != "as_written"), st.integers(7, 100)),
+            label="precision",
+        )
+        return Mutation(
+            set_at(doc, "/narrative/amounts/precision", value), lambda f: f.pointer == "/narrative/amounts/precision"
+        )
+    return _input(rule_id, doc, data)
+
+
+def _amount_pointers(doc: Any) -> list[str]:
+    from budget_disclosure.rules.kinds.structure import _amount_paths, _walk_pattern
+
+    return [p for pattern in _amount_paths(get_spec().labels) for p, _ in _walk_pattern(doc, "", pattern)]
+
+
+def dumps_exact(value: Any) -> str:
+    """JSON text with Decimals written exactly."""
+    if isinstance(value, dict):
+        return (
+            "{" + ", ".join(json.dumps(k, ensure_ascii=False) + ": " + dumps_exact(v) for k, v in value.items()) + "}"
+        )
+    if isinstance(value, list):
+        return "[" + ", ".join(dumps_exact(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _input(rule_id: str, doc: Any, data: Any) -> Mutation:
+    text = dumps_exact(doc)
+    everywhere: Check = lambda f: True  # noqa: E731
+    if rule_id == "input.not-json":
+        cut = data.draw(st.integers(1, len(text) - 1), label="cut")
+        return Mutation(doc, everywhere, raw=text[:cut].encode())
+    if rule_id == "input.duplicate-key":
+        return Mutation(
+            doc,
+            lambda f: f.pointer == "/metadata/kind",
+            raw=text.replace('"metadata": {', '"metadata": {"kind": "unit_budget", ', 1).encode(),
+        )
+    if rule_id == "input.non-finite-number":
+        token = data.draw(st.sampled_from(["NaN", "Infinity", "-Infinity"]), label="token")
+        return Mutation(
+            doc,
+            lambda f: f.pointer == "/metadata/fiscal_year",
+            raw=text.replace('"fiscal_year": 2024', f'"fiscal_year": {token}', 1).encode(),
+        )
+    if rule_id == "input.number-too-long":
+        digits = data.draw(st.integers(31, 400), label="digits")
+        return Mutation(
+            doc,
+            lambda f: f.pointer == "/metadata/fiscal_year",
+            raw=text.replace('"fiscal_year": 2024', '"fiscal_year": ' + "9" * digits, 1).encode(),
+        )
+    if rule_id == "input.encoding":
+        return Mutation(doc, everywhere, raw=text.encode("gb18030"))
+    if rule_id == "input.not-object":
+        return Mutation(doc, everywhere, raw=("[" + text + "]").encode())
+    if rule_id == "input.too-deep":
+        depth = data.draw(st.integers(2000, 20000), label="depth")
+        return Mutation(
+            doc,
+            everywhere,
+            raw=text.replace('"units": [', '"units": ' + "[" * depth + "]" * (depth - 1) + "[", 1).encode(),
+        )
+    if rule_id == "input.too-large":
+        from budget_disclosure import Limits
+
+        limit = data.draw(st.integers(1, len(text) - 1), label="limit")
+        return Mutation(doc, everywhere, options={"limits": Limits(max_bytes=limit)}, raw=text.encode())
+    if rule_id == "input.inexact-number":
+        value = data.draw(
+            st.floats(min_value=1, max_value=1e6).filter(lambda x: len(repr(x).replace(".", "").lstrip("0")) > 16),
+            label="float",
+        )
+        return Mutation(
+            set_at(doc, "/tables/summary/income/grand_total", value),
+            lambda f: f.pointer == "/tables/summary/income/grand_total",
+        )
+    if rule_id == "input.invalid-value":
+        return Mutation(set_at(doc, "/metadata/unit_name", object()), lambda f: f.pointer == "/metadata/unit_name")
+    raise AssertionError(f"no mutation for {rule_id}")
+
+
+def mutate(rule_id: str, document: Any, data: Any) -> Mutation:
+    spec = get_spec()
+    rule = spec.rules[rule_id]
+    if rule.kind in ("schema", "input"):
+        return schema_or_input(rule_id, document, data)
+    if rule.kind in ARITHMETIC:
+        return arithmetic(rule_id, document, data)
+    prepared = get_engine(spec).compiled[rule_id].prepared
+    return KIND_MUTATIONS[rule.kind](rule_id, document, data, prepared)
+
+
+__all__ = ["ARITHMETIC", "Mutation", "dumps_exact", "move", "mutate", "re", "run_engine", "set_at", "step_of"]
