@@ -284,7 +284,7 @@ def coverage(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     framework = get_spec().framework_for(document["profile"])
     assume(framework is not None)
     scopes = [(p, s) for b in prepared.scope for p, s in b.ref.resolve(document) if isinstance(s, dict)]
-    sptr, scope = _pick(data, scopes, "scope")
+    sptr, _scope = _pick(data, scopes, "scope")
     level1 = data.draw(st.sampled_from(framework.required), label="level1")
     doc = copy.deepcopy(document)
     target = jp.resolve(doc, sptr)
@@ -378,7 +378,7 @@ def empty_statement(rule_id: str, document: Any, data: Any, prepared: Any) -> Mu
 def code_hierarchy(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     lists = [(b, [(p, r) for p, r in b.ref.resolve(document) if isinstance(r, dict)]) for b in prepared.items]
     lists = [(b, rows) for b, rows in lists if len(rows) >= 2]
-    bound, rows = _pick(data, lists, "table")
+    _bound, rows = _pick(data, lists, "table")
     array_ptr = rows[0][0].rsplit("/", 1)[0]
     doc = copy.deepcopy(document)
     array = jp.resolve(doc, array_ptr)

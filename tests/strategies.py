@@ -177,7 +177,7 @@ class Features:
     two_units: bool | None = None
 
 
-def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:  # noqa: B008 - frozen default
+def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
     profile = f.profile or ch.choice(PROFILES)
     unit, precision = f.unit or ch.choice(UNITS)
     fmt = Fmt(unit, precision)
@@ -599,7 +599,7 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:  # noqa: B00
             "专项调研经费",
         ]
         pool = list(names_pool)
-        for (code, _, _, _), v in leaves.items():
+        for v in leaves.values():
             for src in ("gb", "carry", "gf"):
                 if src in v and v[src][1]:
                     projects_money.append((pool.pop(ch.int(0, len(pool) - 1)), v[src][1], src))
@@ -830,10 +830,10 @@ def _department_indicators(ch: Chooser, basic: int, project: int, fmt: Fmt) -> l
 
 # ------------------------------------------------------------------------------------------ strategies
 @st.composite
-def documents(draw: Callable[[st.SearchStrategy[Any]], Any], *, features: Features = Features()) -> dict[str, Any]:  # noqa: B008
+def documents(draw: Callable[[st.SearchStrategy[Any]], Any], *, features: Features = Features()) -> dict[str, Any]:
     """Internally consistent disclosures; ``features`` fixes structural choices (profile, layout, unit …)."""
     return build(DrawChooser(draw), features)
 
 
-def build_seeded(seed: int, features: Features = Features()) -> dict[str, Any]:  # noqa: B008
+def build_seeded(seed: int, features: Features = Features()) -> dict[str, Any]:
     return build(SeededChooser(seed), features)
