@@ -8,9 +8,8 @@ and by a column entry in ``amounts.columns``; narrative figures use ``narrative.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import pointer as jp
 
@@ -20,9 +19,11 @@ __all__ = ["FACTOR", "Cell", "amount_value", "cell_at", "decimals"]
 FACTOR = {"元": Decimal(1), "万元": Decimal(10000)}
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """A resolved amount: its value in 元 and the half-width of its rounding interval in 元."""
+class Cell(NamedTuple):
+    """A resolved amount: its value in 元 and the half-width of its rounding interval in 元.
+
+    (A named tuple: cells are built by the thousand per document, and a tuple is the cheapest immutable.)
+    """
 
     pointer: str
     value: Decimal
@@ -75,6 +76,64 @@ def fmt_for(document: dict[str, Any], pointer: str) -> tuple[str | None, int | s
         if tokens[-1] in columns:
             precision = columns[tokens[-1]]
     return unit, precision
+
+
+_HALF: dict[tuple[str, int], Decimal] = {}
+
+
+def half_width(unit: str, places: int) -> Decimal:
+    """Half a unit in the last displayed place, in 元."""
+    key = (unit, places)
+    half = _HALF.get(key)
+    if half is None:
+        half = _HALF[key] = Decimal(5).scaleb(-(places + 1)) * FACTOR[unit]
+    return half
+
+
+class Formats:
+    """The (unit, precision) in force at each cell of one document, looked up by table and column once."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self._memo: dict[tuple[str, str], tuple[str | None, int | str | None]] = {}
+
+    def at(self, pointer: str) -> tuple[str | None, int | str | None]:
+        if pointer.startswith("/narrative"):
+            key = ("", "narrative")
+        elif pointer.startswith("/tables/"):
+            key = (pointer[8 : pointer.find("/", 8)], pointer[pointer.rfind("/") + 1 :])
+        else:
+            key = ("", pointer[pointer.rfind("/") + 1 :])
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = fmt_for(self.document, pointer)
+        return found
+
+    def cell(self, pointer: str, raw: Any) -> Cell | None:
+        """Like ``cell_at``, with the format looked up once per table and column."""
+        kind = type(raw)
+        if kind is Decimal:
+            value = raw
+        elif raw is None or raw == "-":
+            unit = self.at(pointer)[0]
+            return Cell(pointer, _ZERO, _ZERO, unit, None, None) if unit in FACTOR else None
+        elif kind is int:
+            value = Decimal(raw)
+        else:
+            return None
+        unit, precision = self.at(pointer)
+        if unit not in FACTOR:
+            return None
+        if precision == "as_written":
+            places = decimals(value, as_written=True)
+        elif type(precision) is int:
+            places = precision
+        else:
+            return None
+        return Cell(pointer, value * FACTOR[unit], half_width(unit, places), unit, value, places)
+
+
+_ZERO = Decimal(0)
 
 
 def cell_at(document: dict[str, Any], pointer: str, raw: Any) -> Cell | None:

@@ -30,14 +30,14 @@ def _one(tree: LabelNode, cond: Mapping[str, Any]) -> Predicate:
         rx = re.compile(arg["pattern"])
 
         def matches(ctx: Context) -> bool:
-            texts = [text_of(v) for _, v in bound.ref.resolve(ctx.document)]
+            texts = [text_of(v) for _, v in ctx.resolve(bound)]
             hit = any(t is not None and rx.search(t) for t in texts)
             return hit if kind == "matches" else not hit
 
         return matches
     bound = bind_ref(tree, arg)
     if kind == "present":
-        return lambda ctx: any(True for _ in bound.ref.resolve(ctx.document))
+        return lambda ctx: any(True for _ in ctx.resolve(bound))
     if kind == "zero":
         return lambda ctx: all(c.value == 0 for c in ctx.cells(bound))
     if kind == "nonzero":

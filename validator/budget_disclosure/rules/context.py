@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .. import pointer as jp
-from ..amounts import Cell, cell_at
+from ..amounts import Cell, Formats
 from ..findings import Severity
 from ..spec import ProfileInfo, Spec
 from .model import RuleDef
@@ -45,17 +45,23 @@ class Violation:
     location: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evaluation:
-    """One arithmetic identity as evaluated: its cells with their coefficients (left +, right −)."""
+    """One arithmetic identity as evaluated: its weighted cells on both sides, the difference, the envelope."""
 
     rule: str
     pointer: str
     op: str
-    coefficients: tuple[tuple[str, Decimal], ...]
+    left: list[tuple[Cell, Decimal]]
+    right: list[tuple[Cell, Decimal]]
     difference: Decimal  # left − right, in 元
     envelope: Decimal
     failed: bool
+
+    @property
+    def coefficients(self) -> tuple[tuple[str, Decimal], ...]:
+        """Each cell's pointer with its coefficient in ``left − right`` (left +, right −)."""
+        return tuple((c.pointer, w) for c, w in self.left) + tuple((c.pointer, -w) for c, w in self.right)
 
 
 @dataclass
@@ -67,6 +73,22 @@ class Context:
     checks: int = 0
     evaluations: list[Evaluation] = field(default_factory=list)
     excluded: frozenset[str] = frozenset()
+    # Per-document caches: formats by table and column, references resolved once for every rule that
+    # names them, cells built once. A context serves one document.
+    formats: Formats = field(init=False)
+    _resolved: dict[str, list[tuple[str, Any]]] = field(init=False, default_factory=dict)
+    _cells: dict[str, Cell | None] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.formats = Formats(self.document)
+
+    def resolve(self, bound: BoundRef) -> list[tuple[str, Any]]:
+        """(pointer, value) of everything a reference designates, resolved once per document."""
+        key = bound.ref.text
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = list(bound.ref.resolve(self.document))
+        return found
 
     def usable(self, bound: BoundRef) -> bool:
         """False for a reference into a table the current rule must leave out (missing or malformed)."""
@@ -95,7 +117,7 @@ class Context:
         found = False
         if not self.usable(bound):
             return out
-        for ptr, raw in bound.ref.resolve(self.document):
+        for ptr, raw in self.resolve(bound):
             found = True
             cell = self.cell(ptr, raw, amount=bound.amount)
             if cell is not None:
@@ -110,10 +132,12 @@ class Context:
 
     def cell(self, ptr: str, raw: Any, *, amount: bool = True) -> Cell | None:
         """One numeric cell, or None when the value is absent, not stated or not a number."""
-        if raw is None and ptr.startswith("/narrative"):
-            return None
         if amount:
-            return cell_at(self.document, ptr, raw)
+            if ptr in self._cells:
+                return self._cells[ptr]
+            cell = None if raw is None and ptr.startswith("/narrative") else self.formats.cell(ptr, raw)
+            self._cells[ptr] = cell
+            return cell
         if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
             return Cell(ptr, Decimal(raw), Decimal(0), "", Decimal(raw), None)
         return None

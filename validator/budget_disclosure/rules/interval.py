@@ -9,66 +9,22 @@ strict mode the envelope is zero. A difference inside the envelope is reported a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ..amounts import FACTOR, Cell
-from ..findings import Severity
 
-__all__ = ["Outcome", "Side", "Term", "compare", "to_unit"]
+__all__ = ["display_unit", "to_unit", "verdict"]
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    cell: Cell
-    weight: Decimal = Decimal(1)
+def verdict(diff: Decimal, envelope: Decimal, op: str) -> tuple[bool, bool]:
+    """(holds, within the envelope only) for ``left − right = diff`` under ``op``.
 
-
-@dataclass
-class Side:
-    """A weighted sum of cells, in 元 (or in plain numbers for counts and percentages)."""
-
-    terms: list[Term] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, cells: Iterable[Cell], weight: Decimal = Decimal(1)) -> Side:
-        return cls([Term(c, weight) for c in cells])
-
-    def extend(self, cells: Iterable[Cell], weight: Decimal = Decimal(1)) -> None:
-        self.terms.extend(Term(c, weight) for c in cells)
-
-    @property
-    def value(self) -> Decimal:
-        return sum((t.weight * t.cell.value for t in self.terms), ZERO)
-
-    @property
-    def half(self) -> Decimal:
-        return sum((abs(t.weight) * t.cell.half for t in self.terms), ZERO)
-
-    @property
-    def pointers(self) -> list[str]:
-        return [t.cell.pointer for t in self.terms]
-
-    def __bool__(self) -> bool:
-        return bool(self.terms)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The verdict on ``left op right``: passed, or a severity (error/info) with the figures."""
-
-    ok: bool
-    severity: Severity | None
-    difference: Decimal
-    envelope: Decimal
-
-
-def compare(left: Side, op: str, right: Side, *, strict: bool) -> Outcome:
-    diff = left.value - right.value
-    envelope = ZERO if strict else left.half + right.half
+    "Holds" means the printed values agree exactly; "within the envelope" means they differ, but only as
+    far as rounding allows (information, never an error). Neither means the identity fails.
+    """
     if op == "eq":
         bad, inside = abs(diff) > envelope, diff != 0
     elif op == "le":
@@ -76,16 +32,14 @@ def compare(left: Side, op: str, right: Side, *, strict: bool) -> Outcome:
     elif op == "ge":
         bad, inside = -diff > envelope, diff < 0
     elif op == "lt":
-        bad, inside = diff >= envelope if envelope else diff >= 0, diff >= 0
+        bad, inside = (diff >= envelope) if envelope else diff >= 0, diff >= 0
     elif op == "gt":
-        bad, inside = -diff >= envelope if envelope else diff <= 0, diff <= 0
+        bad, inside = (-diff >= envelope) if envelope else diff <= 0, diff <= 0
     else:  # pragma: no cover - the rules schema admits no other operator
         raise ValueError(op)
     if bad:
-        return Outcome(False, None, diff, envelope)
-    if inside:
-        return Outcome(False, Severity.INFO, diff, envelope)
-    return Outcome(True, None, diff, envelope)
+        return False, False
+    return (False, True) if inside else (True, False)
 
 
 def to_unit(value: Decimal, unit: str | None) -> Decimal:

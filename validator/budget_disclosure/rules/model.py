@@ -59,7 +59,7 @@ class _Values(dict[str, Any]):
 
 def render(template: str, values: Mapping[str, Any]) -> str:
     """Fill a message template; a placeholder with no value stays visible rather than failing."""
-    return string.Formatter().vformat(template, (), _Values(values))
+    return template.format_map(_Values(values))
 
 
 def placeholders(template: str) -> set[str]:

@@ -26,6 +26,10 @@ class Step:
     all: bool = False
     key: str | None = None
     value: str | None = None
+    token: str = ""  # the name as a JSON Pointer token, escaped once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "token", jp.escape(self.name))
 
     @property
     def selects(self) -> bool:
@@ -86,8 +90,8 @@ class Ref:
         """(pointer, value) of every cell the reference designates and the document has."""
         node = self.container(document)
         if node is None:
-            return
-        yield from walk(node, self.base, self.steps)
+            return iter(())
+        return walk(node, self.base, self.steps)
 
     def label_node(self, tree: LabelNode) -> LabelNode | None:
         node: LabelNode | None = tree
@@ -102,23 +106,30 @@ class Ref:
 
 
 def walk(node: Any, ptr: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, Any]]:
-    if not steps:
-        yield ptr, node
-        return
-    step, rest = steps[0], steps[1:]
-    if not isinstance(node, dict) or step.name not in node:
-        return
-    child = node[step.name]
-    here = jp.join(ptr, step.name)
-    if not step.selects:
-        yield from walk(child, here, rest)
-        return
-    if not isinstance(child, list):
-        return
-    for i, item in enumerate(child):
-        if step.key is not None and (not isinstance(item, dict) or str(item.get(step.key)) != step.value):
-            continue
-        yield from walk(item, jp.join(here, i), rest)
+    """(pointer, value) of everything the steps reach from ``node`` (whose pointer is ``ptr``)."""
+    out: list[tuple[str, Any]] = []
+    _walk(node, ptr, steps, 0, out)
+    return iter(out)
+
+
+def _walk(node: Any, ptr: str, steps: tuple[Step, ...], i: int, out: list[tuple[str, Any]]) -> None:
+    while i < len(steps):
+        step = steps[i]
+        if type(node) is not dict or step.name not in node:
+            return
+        node = node[step.name]
+        ptr = f"{ptr}/{step.token}"
+        i += 1
+        if step.all or step.key is not None:
+            if type(node) is not list:
+                return
+            key, value = step.key, step.value
+            for n, item in enumerate(node):
+                if key is not None and (type(item) is not dict or str(item.get(key)) != value):
+                    continue
+                _walk(item, f"{ptr}/{n}", steps, i, out)
+            return
+    out.append((ptr, node))
 
 
 def parse_ref(text: str) -> Ref:

@@ -14,18 +14,21 @@ _NUMBER = re.compile(r"^\s*[≥≤=<>＞＜＝]?\s*([+-]?\d{1,3}(?:,\d{3})+(?:\.
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    return value is None or (type(value) is str and not value.strip())
 
 
 def text_of(value: Any) -> str | None:
     """The trimmed text of a cell (numbers as their decimal text); None for a blank."""
-    if is_blank(value):
+    if value is None:
         return None
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, Decimal):
+    kind = type(value)
+    if kind is str:
+        return value.strip() or None
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is Decimal:
         return format(value, "f")
-    return str(value).strip()
+    return str(value).strip() or None
 
 
 def number_of(value: Any, units: tuple[str, ...] | None = None) -> tuple[Decimal, str, int] | None:

@@ -20,6 +20,12 @@ def _field(item: Mapping[str, Any], path: str) -> Any:
     return node
 
 
+def _getter(path: str) -> Callable[[Mapping[str, Any]], Any]:
+    if "." not in path:
+        return lambda item: item.get(path)
+    return lambda item: _field(item, path)
+
+
 def compile_where(spec: Mapping[str, Any] | None) -> Filter:
     """Compile a ``where`` mapping into a predicate over one item."""
     if not spec:
@@ -35,25 +41,27 @@ def compile_where(spec: Mapping[str, Any] | None) -> Filter:
         sub = compile_where(spec["not"])
         checks.append(lambda item: not sub(item))
     if "field" in spec:
-        path = spec["field"]
+        get = _getter(spec["field"])
         if "in" in spec:
             allowed = {None if v is None else str(v).strip() for v in spec["in"]}
-            checks.append(lambda item: text_of(_field(item, path)) in allowed)
+            checks.append(lambda item: text_of(get(item)) in allowed)
         if "not_in" in spec:
             banned = {None if v is None else str(v).strip() for v in spec["not_in"]}
-            checks.append(lambda item: text_of(_field(item, path)) not in banned)
+            checks.append(lambda item: text_of(get(item)) not in banned)
         if "matches" in spec:
             rx = re.compile(spec["matches"])
-            checks.append(lambda item: (t := text_of(_field(item, path))) is not None and rx.search(t) is not None)
+            checks.append(lambda item: (t := text_of(get(item))) is not None and rx.search(t) is not None)
         if "not_matches" in spec:
             nrx = re.compile(spec["not_matches"])
-            checks.append(lambda item: (t := text_of(_field(item, path))) is None or nrx.search(t) is None)
+            checks.append(lambda item: (t := text_of(get(item))) is None or nrx.search(t) is None)
         if "blank" in spec:
             want = bool(spec["blank"])
-            checks.append(lambda item: is_blank(_field(item, path)) == want)
+            checks.append(lambda item: is_blank(get(item)) == want)
         if "numeric" in spec:
             want_num = bool(spec["numeric"])
-            checks.append(lambda item: (number_of(_field(item, path)) is not None) == want_num)
+            checks.append(lambda item: (number_of(get(item)) is not None) == want_num)
+    if len(checks) == 1:
+        return checks[0]
     return lambda item: all(c(item) for c in checks)
 
 

@@ -12,7 +12,7 @@ from ...amounts import Cell
 from ...findings import Severity
 from ..bind import BoundRef, bind_ref, check_column, check_path, table_node
 from ..context import Compiled, Context, Evaluation, Violation
-from ..interval import Side, Term, compare, display_unit, to_unit
+from ..interval import display_unit, to_unit, verdict
 from ..refs import Step, parse_path, walk
 
 ONE = Decimal(1)
@@ -21,43 +21,56 @@ OP_SIGN = {"eq": "=", "le": "≤", "ge": "≥", "lt": "<", "gt": ">"}
 
 
 # ---------------------------------------------------------------------------------------- shared
+Terms = list[tuple[Cell, Decimal]]
+
+
+def _of(cells: list[Cell]) -> Terms:
+    return [(c, ONE) for c in cells]
+
+
+def _sum(terms: Terms) -> tuple[Decimal, Decimal]:
+    value = half = ZERO
+    for cell, weight in terms:
+        if weight is ONE:
+            value += cell.value
+            half += cell.half
+        else:
+            value += weight * cell.value
+            half += abs(weight) * cell.half
+    return value, half
+
+
 def identity(
-    ctx: Context, compiled: Compiled, left: Side, op: str, right: Side, values: Mapping[str, Any] | None = None
+    ctx: Context, compiled: Compiled, left: Terms, op: str, right: Terms, values: Mapping[str, Any] | None = None
 ) -> Iterator[Violation]:
     """Evaluate ``left op right``; yield a violation when the intervals cannot meet (or info within them)."""
-    ctx.checked()
-    outcome = compare(left, op, right, strict=ctx.strict)
-    coefficients = tuple((t.cell.pointer, t.weight) for t in left.terms) + tuple(
-        (t.cell.pointer, -t.weight) for t in right.terms
-    )
-    ctx.evaluations.append(
-        Evaluation(
-            compiled.rule.id,
-            "",
-            op,
-            coefficients,
-            outcome.difference,
-            outcome.envelope,
-            not outcome.ok and outcome.severity is None,
-        )
-    )
-    if outcome.ok:
+    ctx.checks += 1
+    lv, lh = _sum(left)
+    rv, rh = _sum(right)
+    diff = lv - rv
+    envelope = ZERO if ctx.strict else lh + rh
+    ok, info = verdict(diff, envelope, op)
+    anchor = (left or right)[0][0].pointer if not ok else ""
+    ctx.evaluations.append(Evaluation(compiled.rule.id, anchor, op, left, right, diff, envelope, not ok and not info))
+    if ok:
         return
-    cells = [t.cell for t in left.terms] or [t.cell for t in right.terms]
-    anchor = cells[0]
-    all_cells = [t.cell for t in left.terms + right.terms]
+    yield _violation(ctx, left, right, op, lv, rv, diff, envelope, info, values)
+
+
+def _violation(
+    ctx: Context, left: Terms, right: Terms, op: str, lv: Decimal, rv: Decimal, diff: Decimal, envelope: Decimal,
+    info: bool, values: Mapping[str, Any] | None,
+) -> Violation:
+    all_cells = [c for c, _ in left] + [c for c, _ in right]
+    anchor = all_cells[0]
     unit = display_unit(all_cells)
     places = max((c.precision for c in all_cells if c.precision is not None), default=2)
-    related = tuple(dict.fromkeys(p for p in left.pointers + right.pointers if p != anchor.pointer))
-    expected, actual = _shown(to_unit(right.value, unit), places), _shown(to_unit(left.value, unit), places)
-    difference, envelope = (
-        _shown(to_unit(outcome.difference, unit), places),
-        to_unit(outcome.envelope, unit).normalize(),
-    )
-    info = outcome.severity is Severity.INFO
+    related = tuple(dict.fromkeys(c.pointer for c in all_cells if c.pointer != anchor.pointer))
+    expected, actual = _shown(to_unit(rv, unit), places), _shown(to_unit(lv, unit), places)
+    difference, shown_envelope = _shown(to_unit(diff, unit), places), to_unit(envelope, unit).normalize()
     shown_unit = unit or ""
-    env = _fmt(envelope)
-    verdict = (
+    env = _fmt(shown_envelope)
+    verdict_zh = (
         f"在取整容差 ±{env}{shown_unit} 以内，可能只是取整误差"
         if info
         else "严格模式下要求完全相等"
@@ -71,19 +84,16 @@ def identity(
         if ctx.strict
         else f"beyond the rounding envelope of ±{env} {shown_unit}"
     )
-    ctx.evaluations[-1] = Evaluation(
-        compiled.rule.id, anchor.pointer, op, coefficients, outcome.difference, outcome.envelope, not info
-    )
-    yield Violation(
+    return Violation(
         anchor.pointer,
         {
             "expected": _fixed(expected, places),
             "actual": _fixed(actual, places),
             "difference": _fixed(difference, places),
-            "envelope": _fmt(envelope),
+            "envelope": env,
             "unit": shown_unit,
             "op": OP_SIGN[op],
-            "verdict": verdict,
+            "verdict": verdict_zh,
             "verdict_en": verdict_en,
             **(values or {}),
         },
@@ -91,10 +101,15 @@ def identity(
         expected=expected,
         actual=actual,
         difference=difference,
-        envelope=envelope,
+        envelope=shown_envelope,
         unit=unit,
-        severity=outcome.severity,
+        severity=Severity.INFO if info else None,
     )
+
+
+def _weight(raw: Any) -> Decimal:
+    weight = Decimal(raw)
+    return ONE if weight == 1 else weight
 
 
 def _shown(value: Decimal, places: int) -> Decimal:
@@ -130,16 +145,18 @@ def bind_terms(spec: Any, items: list[Any]) -> tuple[TermRef, ...]:
         if isinstance(item, str):
             out.append(TermRef(bind_ref(spec.labels, item), ONE))
         else:
-            out.append(TermRef(bind_ref(spec.labels, item["ref"]), Decimal(item.get("weight", 1))))
+            weight = Decimal(item.get("weight", 1))
+            out.append(TermRef(bind_ref(spec.labels, item["ref"]), ONE if weight == 1 else weight))
     return tuple(out)
 
 
-def side(ctx: Context, terms: tuple[TermRef, ...]) -> tuple[Side, bool]:
-    """The weighted sum of the terms, and whether any term resolved at all."""
-    s = Side()
+def side(ctx: Context, terms: tuple[TermRef, ...]) -> tuple[Terms, bool]:
+    """The weighted cells of the terms, and whether any term resolved at all."""
+    out: Terms = []
     for term in terms:
-        s.extend(ctx.cells(term.bound), term.weight)
-    return s, bool(s.terms)
+        weight = term.weight
+        out.extend((cell, weight) for cell in ctx.cells(term.bound))
+    return out, bool(out)
 
 
 def label(ctx: Context, pointer: str) -> str:
@@ -198,7 +215,7 @@ def prepare_row_sum(spec: Any, params: Mapping[str, Any]) -> RowSum:
             check_column(row_node, part if isinstance(part, str) else part["column"], path)
         rows.append(parse_path(path))
     parts = tuple(
-        (p, ONE) if isinstance(p, str) else (p["column"], Decimal(p.get("weight", 1))) for p in params["parts"]
+        (p, ONE) if isinstance(p, str) else (p["column"], _weight(p.get("weight", 1))) for p in params["parts"]
     )
     return RowSum(params["table"], tuple(rows), params["total"], parts, params.get("op", "eq"))
 
@@ -216,16 +233,16 @@ def kind_row_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         for ptr, row in table_rows(ctx, p.table, steps):
             if not isinstance(row, dict) or p.total not in row:
                 continue
-            total = ctx.cell(jp.join(ptr, p.total), row[p.total])
+            total = ctx.cell(f"{ptr}/{p.total}", row[p.total])
             if total is None:
                 continue
-            right = Side()
+            right: Terms = []
             for column, weight in p.parts:
                 if column in row:
-                    cell = ctx.cell(jp.join(ptr, column), row[column])
+                    cell = ctx.cell(f"{ptr}/{column}", row[column])
                     if cell is not None:
-                        right.terms.append(Term(cell, weight))
-            yield from identity(ctx, compiled, Side.of([total]), p.op, right)
+                        right.append((cell, weight))
+            yield from identity(ctx, compiled, _of([total]), p.op, right)
 
 
 @dataclass(frozen=True)
@@ -261,14 +278,14 @@ def kind_column_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     for column in p.columns:
         if column not in trow:
             continue
-        total = ctx.cell(jp.join(tptr, column), trow[column])
+        total = ctx.cell(f"{tptr}/{column}", trow[column])
         parts = [
-            ctx.cell(jp.join(ptr, column), row[column]) for ptr, row in rows if isinstance(row, dict) and column in row
+            ctx.cell(f"{ptr}/{column}", row[column]) for ptr, row in rows if isinstance(row, dict) and column in row
         ]
         cells = [c for c in parts if c is not None]
         if total is None or not cells:
             continue
-        yield from identity(ctx, compiled, Side.of([total]), "eq", Side.of(cells))
+        yield from identity(ctx, compiled, _of([total]), "eq", _of(cells))
 
 
 @dataclass(frozen=True)
@@ -292,19 +309,19 @@ def prepare_group_sum(spec: Any, params: Mapping[str, Any]) -> GroupSum:
 def kind_group_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """For every scope object (a unit, a project group): its total field equals the sum of its items' field."""
     p: GroupSum = compiled.prepared
-    for ptr, obj in p.scope.ref.resolve(ctx.document):
+    for ptr, obj in ctx.resolve(p.scope):
         if not isinstance(obj, dict) or p.total not in obj:
             continue
-        total = ctx.cell(jp.join(ptr, p.total), obj[p.total])
+        total = ctx.cell(f"{ptr}/{p.total}", obj[p.total])
         cells = [
-            ctx.cell(jp.join(iptr, p.field), item[p.field])
+            ctx.cell(f"{iptr}/{p.field}", item[p.field])
             for iptr, item in walk(obj, ptr, p.items)
             if isinstance(item, dict) and p.field in item
         ]
         parts = [c for c in cells if c is not None]
         if total is None:
             continue
-        yield from identity(ctx, compiled, Side.of([total]), "eq", Side.of(parts))
+        yield from identity(ctx, compiled, _of([total]), "eq", _of(parts))
 
 
 # ---------------------------------------------------------------------------------------- roll-ups
@@ -386,12 +403,12 @@ def _roll(
 ) -> Iterator[Violation]:
     if column not in prow:
         return
-    total = ctx.cell(jp.join(pptr, column), prow[column])
-    cells = [ctx.cell(jp.join(k, column), row[column]) for k, row in kids if column in row]
+    total = ctx.cell(f"{pptr}/{column}", prow[column])
+    cells = [ctx.cell(f"{k}/{column}", row[column]) for k, row in kids if column in row]
     parts = [c for c in cells if c is not None]
     if total is None or not parts:
         return
-    yield from identity(ctx, compiled, Side.of([total]), "eq", Side.of(parts))
+    yield from identity(ctx, compiled, _of([total]), "eq", _of(parts))
 
 
 # ---------------------------------------------------------------------------------------- across tables
@@ -435,8 +452,8 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     their columns are compared pairwise. A key absent on the right counts as zero or skips the row.
     """
     p: RowsMatch = compiled.prepared
-    lefts = [(ptr, row) for ptr, row in p.left.ref.resolve(ctx.document) if isinstance(row, dict)]
-    rights = [(ptr, row) for ptr, row in p.right.ref.resolve(ctx.document) if isinstance(row, dict)]
+    lefts = [(ptr, row) for ptr, row in ctx.resolve(p.left) if isinstance(row, dict)]
+    rights = [(ptr, row) for ptr, row in ctx.resolve(p.right) if isinstance(row, dict)]
     if p.key is None:
         if not lefts or not rights:
             return
@@ -458,20 +475,20 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         for lc, rc in p.columns:
             if lc not in lrow:
                 continue
-            lcell = ctx.cell(jp.join(lptr, lc), lrow[lc], amount=p.left.amount or _is_amount(ctx, lptr, lc))
+            lcell = ctx.cell(f"{lptr}/{lc}", lrow[lc], amount=p.left.amount or _is_amount(ctx, lptr, lc))
             if lcell is None:
                 continue
             if match is None:
-                right = Side()
+                right: Terms = []
             else:
                 rptr, rrow = match
                 if rc not in rrow:
                     continue
-                rcell = ctx.cell(jp.join(rptr, rc), rrow[rc], amount=True)
+                rcell = ctx.cell(f"{rptr}/{rc}", rrow[rc], amount=True)
                 if rcell is None:
                     continue
-                right = Side.of([rcell])
-            yield from identity(ctx, compiled, Side.of([lcell]), p.op, right)
+                right = _of([rcell])
+            yield from identity(ctx, compiled, _of([lcell]), p.op, right)
 
 
 def _is_amount(ctx: Context, ptr: str, column: str) -> bool:
@@ -553,19 +570,19 @@ def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     negative denominator gives no percentage and the rule does not apply.
     """
     p: Percentage = compiled.prepared
-    scopes: list[tuple[str, Any] | None] = list(p.scope.ref.resolve(ctx.document)) if p.scope else [None]
+    scopes: list[tuple[str, Any] | None] = list(ctx.resolve(p.scope)) if p.scope else [None]
     for scope in scopes:
         pct_cells = _percent_cells(ctx, scope, p.percent)
         num = [c for n in p.numerator for c in _value_at(ctx, scope, n)]
-        den = Side()
+        den: Terms = []
         for text, weight in p.denominator:
-            den.extend(_value_at(ctx, scope, text), weight)
+            den.extend((c, weight) for c in _value_at(ctx, scope, text))
         if not pct_cells or not num or not den:
             continue
         pct_ptr, pct, places = pct_cells
         pct_half = Decimal(5).scaleb(-(places + 1))
         n, nh = sum((c.value for c in num), ZERO), sum((c.half for c in num), ZERO)
-        d, dh = den.value, den.half
+        d, dh = _sum(den)
         if ctx.strict:
             nh = dh = ZERO
         if d - dh <= 0:
@@ -589,7 +606,7 @@ def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                     "denominator": _fixed(to_unit(d, num[0].unit), 2),
                     "unit": num[0].unit or "",
                 },
-                related=tuple(c.pointer for c in num) + tuple(den.pointers),
+                related=tuple(c.pointer for c in num) + tuple(c.pointer for c, _ in den),
                 expected=computed,
                 actual=pct,
                 difference=pct - computed,
@@ -600,7 +617,7 @@ def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
 
 def _percent_cells(ctx: Context, scope: tuple[str, Any] | None, text: str) -> tuple[str, Decimal, int] | None:
     if ":" in text:
-        pairs = list(bind_ref(ctx.spec.labels, text).ref.resolve(ctx.document))
+        pairs = list(ctx.resolve(bind_ref(ctx.spec.labels, text)))
     else:
         assert scope is not None
         pairs = list(walk(scope[1], scope[0], parse_path(text)))

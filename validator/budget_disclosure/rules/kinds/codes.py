@@ -19,7 +19,7 @@ def _rows(ctx: Context, refs: tuple[BoundRef, ...]) -> Iterator[tuple[str, dict[
     for bound in refs:
         if not ctx.usable(bound):
             continue
-        for ptr, row in bound.ref.resolve(ctx.document):
+        for ptr, row in ctx.resolve(bound):
             if isinstance(row, dict):
                 yield ptr, row
 

@@ -33,6 +33,10 @@ class Items:
     refs: tuple[BoundRef, ...]
     field: str
     where: Filter
+    tokens: str = ""  # the field as pointer tokens ("/value", "/a/b")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tokens", "".join("/" + jp.escape(t) for t in self.field.split(".")))
 
 
 def bind_items(spec: Any, params: Mapping[str, Any], field: str | None = None) -> Items:
@@ -47,15 +51,21 @@ def bind_items(spec: Any, params: Mapping[str, Any], field: str | None = None) -
 
 def each(ctx: Context, items: Items) -> Iterator[tuple[str, Mapping[str, Any], Any, str]]:
     """(item pointer, item, field value, pointer of the field or of the item when the field is absent)."""
+    simple = "." not in items.field
+    name, tokens, where = items.field, items.tokens, items.where
     for bound in items.refs:
         if not ctx.usable(bound):
             continue
-        for ptr, item in bound.ref.resolve(ctx.document):
-            if not isinstance(item, Mapping) or not items.where(item):
+        for ptr, item in ctx.resolve(bound):
+            if type(item) is not dict or not where(item):
                 continue
-            value = field_of(item, items.field)
-            here = jp.join(ptr, *items.field.split(".")) if _has(item, items.field) else ptr
-            yield ptr, item, value, here
+            if simple:
+                present = name in item
+                value = item.get(name)
+            else:
+                present = _has(item, name)
+                value = field_of(item, name)
+            yield ptr, item, value, (ptr + tokens if present else ptr)
 
 
 def _has(item: Mapping[str, Any], path: str) -> bool:
@@ -93,7 +103,7 @@ def kind_allowed_values(ctx: Context, compiled: Compiled) -> Iterator[Violation]
     p: Allowed = compiled.prepared
     allowed = set(p.values)
     for bound in p.values_from:
-        allowed |= {t for _, v in bound.ref.resolve(ctx.document) if (t := text_of(v)) is not None}
+        allowed |= {t for _, v in ctx.resolve(bound) if (t := text_of(v)) is not None}
     if not allowed:
         return
     shown = "、".join(sorted(allowed)) if len(allowed) <= 12 else "、".join(sorted(allowed)[:12]) + "…"
@@ -228,7 +238,7 @@ def kind_bounds(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     for bound in p.scope:
         if not ctx.usable(bound):
             continue
-        for sptr, scope in bound.ref.resolve(ctx.document):
+        for sptr, scope in ctx.resolve(bound):
             if not isinstance(scope, Mapping):
                 continue
             items = walk(scope, sptr, p.items) if p.items else iter([(sptr, scope)])
@@ -364,7 +374,7 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     for bound in p.scope:
         if not ctx.usable(bound):
             continue
-        for sptr, scope in bound.ref.resolve(ctx.document):
+        for sptr, scope in ctx.resolve(bound):
             if not isinstance(scope, Mapping):
                 continue
             ctx.checked()

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ... import pointer as jp
-from ...amounts import decimals, fmt_for
+from ...amounts import decimals
 from ...labels import LabelNode
 from ..context import Compiled, Context, Violation
 from ..values import is_blank
@@ -34,8 +34,8 @@ def _walk_pattern(node: Any, ptr: str, pattern: tuple[str, ...]) -> Iterator[tup
         if isinstance(node, list):
             for i, item in enumerate(node):
                 yield from _walk_pattern(item, f"{ptr}/{i}", rest)
-    elif isinstance(node, dict) and head in node:
-        yield from _walk_pattern(node[head], jp.join(ptr, head), rest)
+    elif type(node) is dict and head in node:
+        yield from _walk_pattern(node[head], f"{ptr}/{head}", rest)
 
 
 def prepare_amount_precision(spec: Any, params: Any) -> tuple[tuple[str, ...], ...]:
@@ -44,14 +44,18 @@ def prepare_amount_precision(spec: Any, params: Any) -> tuple[tuple[str, ...], .
 
 def kind_amount_precision(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """Every amount has at most the decimals its declared precision allows (trailing zeros aside)."""
+    formats = ctx.formats
     for pattern in compiled.prepared:
         for ptr, raw in _walk_pattern(ctx.document, "", pattern):
-            if not isinstance(raw, Decimal):
+            if type(raw) is not Decimal:
                 continue  # integers have no decimals; other types are the schema's business
-            unit, precision = fmt_for(ctx.document, ptr)
-            if not isinstance(precision, int) or isinstance(precision, bool):
+            unit, precision = formats.at(ptr)
+            if type(precision) is not int:
                 continue
-            ctx.checked()
+            ctx.checks += 1
+            exponent = raw.as_tuple().exponent
+            if not isinstance(exponent, int) or -exponent <= precision:
+                continue  # as many decimals as the precision allows, or fewer
             places = decimals(raw)
             if places > precision:
                 yield Violation(ptr, {"value": raw, "places": places, "precision": precision, "unit": unit})
