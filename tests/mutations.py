@@ -102,6 +102,13 @@ def step_of(document: Any, pointer: str) -> tuple[Decimal, Decimal]:
     return Decimal(1).scaleb(-places), FACTOR[unit or "元"]
 
 
+def _is_amount_cell(pointer: str) -> bool:
+    from budget_disclosure.labels import node_at
+
+    node = node_at(get_spec().labels, jp.parse(pointer))
+    return node is not None and node.amount
+
+
 def move(document: Any, pointer: str, delta: Decimal) -> Any:
     raw = jp.resolve(document, pointer)
     base = Decimal(0) if raw in (None, "-") else Decimal(raw)
@@ -132,7 +139,11 @@ def moves_beyond(document: Any, evaluation: Evaluation, pointer: str, coefficien
     at most to zero, and a cell that cannot break its identity that way is not chosen.
     """
     step, factor = step_of(document, pointer)
-    need = (evaluation.envelope + abs(evaluation.difference)) / abs(coefficient) / factor
+    envelope = evaluation.envelope
+    if jp.resolve(document, pointer) in (None, "-") and _is_amount_cell(pointer):
+        # A blank is an exact zero; once it prints a figure, that figure brings its own half unit.
+        envelope += abs(coefficient) * step * factor / 2
+    need = (envelope + abs(evaluation.difference)) / abs(coefficient) / factor
     units = int(need / step) + data.draw(st.integers(1, 50), label="extra units")
     if evaluation.op in ("le", "lt"):
         sign = 1 if coefficient > 0 else -1
@@ -349,12 +360,11 @@ def percentage(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutatio
 
 
 def amount_precision(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
-    from budget_disclosure.rules.kinds.structure import _walk_pattern
+    from budget_disclosure.rules.kinds.structure import amount_cells
 
     cells = [
         (p, v)
-        for pattern in prepared
-        for p, v in _walk_pattern(document, "", pattern)
+        for p, v in sorted(amount_cells(get_spec().labels, document))
         if isinstance(v, Decimal) and isinstance(fmt_for(document, p)[1], int)
     ]
     here, value = _pick(data, cells, "amount")
@@ -568,7 +578,9 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         here = data.draw(st.sampled_from(["/metadata/fiscal_year", "/metadata/unit_name", "/tables/summary/title"]))
         value = data.draw(
             st.one_of(
-                st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=1)
+                # integers a reader accepts: a 31-digit one is an input problem, not a type error
+                st.lists(st.integers(-(10**15), 10**15), max_size=2),
+                st.dictionaries(st.text(max_size=2), st.integers(-(10**15), 10**15), max_size=1),
             ),
             label="value",
         )
@@ -598,9 +610,9 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
 
 
 def _amount_pointers(doc: Any) -> list[str]:
-    from budget_disclosure.rules.kinds.structure import _amount_paths, _walk_pattern
+    from budget_disclosure.rules.kinds.structure import amount_cells
 
-    return [p for pattern in _amount_paths(get_spec().labels) for p, _ in _walk_pattern(doc, "", pattern)]
+    return sorted(p for p, _ in amount_cells(get_spec().labels, doc))
 
 
 def dumps_exact(value: Any) -> str:

@@ -211,13 +211,12 @@ def test_reordering_json_keys_changes_no_finding(data: Any) -> None:
 
 def _in_wan(doc: Any) -> Any:
     """The same document in 万元: every amount divided by 10,000, every precision four places finer."""
-    from budget_disclosure.rules.kinds.structure import _amount_paths, _walk_pattern
+    from budget_disclosure.rules.kinds.structure import amount_cells
 
     out = copy.deepcopy(doc)
-    for pattern in _amount_paths(SPEC.labels):
-        for ptr, value in list(_walk_pattern(out, "", pattern)):
-            if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-                out = set_at(out, ptr, Decimal(value) / 10000)
+    for ptr, value in amount_cells(SPEC.labels, out):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            out = set_at(out, ptr, Decimal(value) / 10000)
     out["amounts"] = {**out["amounts"], "unit": "万元", "precision": out["amounts"]["precision"] + 4}
     narrative = out["narrative"]["amounts"]
     narrative["unit"] = "万元"
@@ -251,9 +250,13 @@ def test_pointers_resolve_and_reports_are_deterministic(data: Any) -> None:
 
 
 # ------------------------------------------------------------------------------------------ 6
+def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    _containers,
     max_leaves=20,
 )
 

@@ -191,15 +191,14 @@ def test_the_framework_is_chosen_by_the_profile(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------- arithmetic semantics
 def _amount_cells(doc: dict[str, Any]) -> list[str]:
-    from budget_disclosure.rules.kinds.structure import _amount_paths, _walk_pattern
+    from budget_disclosure.rules.kinds.structure import amount_cells
     from budget_disclosure.spec import get_spec
 
-    out = []
-    for pattern in _amount_paths(get_spec().labels):
-        for ptr, raw in _walk_pattern(doc, "", pattern):
-            if isinstance(raw, (Decimal, int)) and not isinstance(raw, bool):
-                out.append(ptr)
-    return out
+    return sorted(
+        ptr
+        for ptr, raw in amount_cells(get_spec().labels, doc)
+        if isinstance(raw, (Decimal, int)) and not isinstance(raw, bool)
+    )
 
 
 def _set(doc: dict[str, Any], ptr: str, value: Decimal) -> dict[str, Any]:

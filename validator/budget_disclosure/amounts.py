@@ -57,8 +57,23 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+MAX_PRECISION = 12  # the schema allows 0-6; anything beyond a sane bound is treated as undeclared
+
+
 def fmt_for(document: dict[str, Any], pointer: str) -> tuple[str | None, int | str | None]:
-    """(unit, precision) in force at an amount cell; precision may be "as_written"."""
+    """(unit, precision) in force at an amount cell; precision may be "as_written". A unit or precision of
+    the wrong type (the schema reports it) counts as absent."""
+    unit, precision = _declared(document, pointer)
+    if not isinstance(unit, str):
+        unit = None
+    if isinstance(precision, bool) or not (
+        isinstance(precision, str) or (isinstance(precision, int) and 0 <= precision <= MAX_PRECISION)
+    ):
+        precision = None
+    return unit, precision
+
+
+def _declared(document: dict[str, Any], pointer: str) -> tuple[Any, Any]:
     tokens = jp.parse(pointer)
     doc_fmt = _dict(document.get("amounts"))
     if tokens and tokens[0] == "narrative":

@@ -92,7 +92,15 @@ def validate(
         skipped = run.skipped
         applied = frozenset(run.applied)
     return _report(
-        spec, findings, skipped, label, pid if isinstance(pid, str) else None, policy, selector, result.text, applied
+        spec,
+        findings,
+        skipped,
+        label,
+        pid if isinstance(pid, str) and pid in spec.profiles else None,
+        policy,
+        selector,
+        result.text,
+        applied,
     )
 
 

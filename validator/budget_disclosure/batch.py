@@ -68,7 +68,7 @@ def expand(paths: Iterable[str], stdin: Any = None) -> Iterator[Job]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", *JSONL_SUFFIXES))
+            found = _documents_in(path)
             if not found:
                 yield Job(raw, error=f"{raw}: the folder holds no .json or .jsonl file")
             for p in found:
@@ -77,6 +77,30 @@ def expand(paths: Iterable[str], stdin: Any = None) -> Iterator[Job]:
             yield Job(raw, error=f"{raw}: no such file or folder")
         else:
             yield from _file_jobs(raw)
+
+
+def _documents_in(folder: Path) -> list[Path]:
+    """The .json and JSON Lines files under a folder, sorted. Anything with such a name that is not a
+    folder is kept, so that a broken link or an unreadable entry is reported, not silently skipped."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".json", *JSONL_SUFFIXES) and not p.is_dir())
+
+
+def count_jobs(paths: Iterable[str]) -> int:
+    """How many documents ``expand`` will yield, without holding any of them (for a progress bar)."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        files = _documents_in(path) if path.is_dir() else [path]
+        for p in files:
+            if raw != "-" and p.name.endswith(JSONL_SUFFIXES):
+                try:
+                    with p.open("rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total
 
 
 def _file_jobs(name: str) -> Iterator[Job]:
@@ -183,4 +207,4 @@ def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-__all__ += ["BudgetDisclosureError", "cpu_count", "validate_job"]
+__all__ += ["BudgetDisclosureError", "count_jobs", "cpu_count", "validate_job"]

@@ -32,12 +32,13 @@ def _spec_or_exit() -> Any:
 
 
 def _version_message() -> str:
-    from .spec import get_spec
+    from .errors import SpecError
+    from .specfiles import SpecFiles
 
     try:
-        spec = get_spec()
-        return f"budget-disclosure {__version__} (spec {spec.version}, sha256 {spec.digest[:12]})"
-    except Exception as exc:
+        files = SpecFiles()
+        return f"budget-disclosure {__version__} (spec {files.version}, sha256 {files.digest[:12]})"
+    except SpecError as exc:
         return f"budget-disclosure {__version__} (spec unavailable: {exc})"
 
 
@@ -153,11 +154,11 @@ def validate(
     info = RunInfo(spec, options, Severity(fail_on), lang, color, __version__)
     reporter = REPORTERS[fmt](stream, info)
     summary = Summary()
-    jobs_list = list(expand(paths, stdin=sys.stdin.buffer))
-    progress = _progress(len(jobs_list))
+    progress = _progress(paths)
     try:
         reporter.begin()
-        for result in run(jobs_list, options, workers):
+        # Jobs are expanded lazily: a JSON Lines file of any length is read one line at a time.
+        for result in run(expand(paths, stdin=sys.stdin.buffer), options, workers):
             summary.add(result, info.fail_on)
             reporter.document(result)
             progress.update(1)
@@ -199,8 +200,15 @@ class _Progress:
             self.bar = None
 
 
-def _progress(total: int) -> _Progress:
-    return _Progress(total, total >= 20 and _is_tty(sys.stderr) and "NO_COLOR" not in os.environ)
+def _progress(paths: tuple[str, ...]) -> _Progress:
+    """A bar when standard error is a terminal and there are at least 20 documents (counted without
+    keeping them: a JSON Lines file is read twice, once to count its lines)."""
+    if not _is_tty(sys.stderr) or "NO_COLOR" in os.environ:
+        return _Progress(0, False)
+    from .batch import count_jobs
+
+    total = count_jobs(paths)
+    return _Progress(total, total >= 20)
 
 
 # ------------------------------------------------------------------------------------------ rules

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
+from .metacheck import check_spec_file
 from .yamlload import load_yaml
 
 __all__ = ["CodeList", "Entry", "Framework", "load_codelist", "load_framework", "normalise_name"]
@@ -43,28 +44,9 @@ class CodeList:
     by_former_name: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def _validate(raw: Any, schema_uri: str, schemas: Mapping[str, Any], rel: str) -> None:
-    from jsonschema import Draft202012Validator
-
-    errors = sorted(Draft202012Validator(schemas[schema_uri]).iter_errors(raw), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        node: Any = raw
-        line = getattr(raw, "line", None)
-        for token in err.absolute_path:
-            node = node[token]
-            line = getattr(node, "line", line)
-        raise SpecError(
-            f"does not match {schema_uri.rsplit('/', 1)[-1]} "
-            f"at /{'/'.join(map(str, err.absolute_path))}: {err.message}",
-            file=rel,
-            line=line,
-        )
-
-
 def load_codelist(path: Path, rel: str, schemas: Mapping[str, Any], base_uri: str) -> CodeList:
     raw = load_yaml(path, display=rel)
-    _validate(raw, base_uri + "codelist.schema.json", schemas, rel)
+    check_spec_file(raw, base_uri + "codelist.schema.json", schemas, rel)
     default_evidence = raw["evidence"]
     entries: dict[str, Entry] = {}
     by_name: dict[str, list[str]] = {}
@@ -112,7 +94,7 @@ class Framework:
 
 def load_framework(path: Path, rel: str, schemas: Mapping[str, Any], base_uri: str) -> Framework:
     raw = load_yaml(path, display=rel)
-    _validate(raw, base_uri + "framework.schema.json", schemas, rel)
+    check_spec_file(raw, base_uri + "framework.schema.json", schemas, rel)
     level1 = {item["name"]: tuple(item["level2"]) for item in raw["level1"]}
     required = tuple(item["name"] for item in raw["level1"] if item.get("required", False))
     return Framework(raw["id"], raw["title"]["zh"], raw["basis"], level1, required)

@@ -115,11 +115,18 @@ def node_at(tree: LabelNode, tokens: list[str]) -> LabelNode | None:
     return node
 
 
+MAX_PART = 60  # characters of one part of a location taken from the document (a row name, an unknown key)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_PART else text[: MAX_PART - 1] + "…"
+
+
 def _row_label(node: LabelNode, instance: Any, index: int) -> str:
     if isinstance(instance, dict) and node.row_fields:
         parts = [str(instance[f]) for f in node.row_fields if isinstance(instance.get(f), (str, int))]
         if parts:
-            return node.row_separator.join(p.strip() for p in parts)
+            return _short(node.row_separator.join(p.strip() for p in parts))
     return f"第{index + 1}行"
 
 
@@ -142,7 +149,7 @@ def location(tree: LabelNode, document: Any, pointer: str) -> str:
             child = node.props.get(token) if node is not None else None
             instance = instance.get(token) if isinstance(instance, dict) else None
             if child is None:
-                parts.append(token)
+                parts.append(_short(token))
             elif child.show and child.title:
                 parts.append(child.title)
         node = child

@@ -10,18 +10,18 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from . import pointer as jp
 from .emit import emit, show
 from .findings import Finding
 from .labels import node_at
 from .spec import Spec
+
+if TYPE_CHECKING:  # pragma: no cover - python jsonschema is imported only when details are needed
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 __all__ = ["SchemaChecker"]
 
@@ -103,20 +103,33 @@ class SchemaChecker:
 
     def __init__(self, spec: Spec, backend: str = "auto") -> None:
         self.spec = spec
-        self.registry: Registry[Any] = (
-            Registry()
-            .with_resources(
-                (uri, Resource.from_contents(schema, default_specification=DRAFT202012))
-                for uri, schema in spec.schemas.items()
-            )
-            .crawl()
-        )
+        self._registry: Registry[Any] | None = None
         self._validators: dict[str, Draft202012Validator] = {}
         self._fast: dict[str, Any] = {}
         self._lock = threading.Lock()
         self.backend = backend if backend != "auto" else ("rust" if _rust_available() else "python")
 
+    @property
+    def registry(self) -> Registry[Any]:
+        """The python ``jsonschema`` registry of every schema, built on first use."""
+        if self._registry is None:
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
+
+            self._registry = (
+                Registry()
+                .with_resources(
+                    (uri, Resource.from_contents(schema, default_specification=DRAFT202012))
+                    for uri, schema in self.spec.schemas.items()
+                )
+                .crawl()
+            )
+        return self._registry
+
     def validator(self, uri: str) -> Draft202012Validator:
+        """The python ``jsonschema`` validator of a schema: the reference, and the source of details."""
+        from jsonschema import Draft202012Validator
+
         with self._lock:
             v = self._validators.get(uri)
             if v is None:

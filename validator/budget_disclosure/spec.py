@@ -1,15 +1,11 @@
 """The spec in force: schemas, profiles, rule files and code lists, loaded once into an immutable object.
 
-Where the files are: a built wheel carries them as package data under ``budget_disclosure/_spec``;
-a checkout (and an editable install) reads them from the repository root. There is one copy.
-``BUDGET_DISCLOSURE_SPEC`` may point at another spec folder (one holding schemas/ and rules/).
+Where the files are, and the version and digest that identify them, is ``specfiles``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from .codelists import CodeList, Framework, load_codelist, load_framework
 from .errors import SpecError
 from .labels import LabelNode, build_label_tree, make_resolver
+from .metacheck import check_spec_file
 from .rules.model import RuleDef, RuleGroup, rule_from_yaml
+from .specfiles import SpecFiles, spec_root
 from .yamlload import load_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,24 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ProfileInfo", "Spec", "TableInfo", "get_spec", "spec_root"]
 
 PROFILES_FILE = "profiles.yaml"
-
-
-def spec_root() -> Path:
-    """The folder that holds schemas/ and rules/."""
-    env = os.environ.get("BUDGET_DISCLOSURE_SPEC")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent
-    bundled = here / "_spec"
-    if (bundled / "schemas").is_dir():
-        return bundled
-    checkout = here.parent.parent
-    if (checkout / "schemas").is_dir() and (checkout / "rules").is_dir():
-        return checkout
-    raise SpecError(
-        f"cannot find the spec files (looked in {bundled} and {checkout}); "
-        "set BUDGET_DISCLOSURE_SPEC to the folder holding schemas/ and rules/"
-    )
 
 
 @dataclass(frozen=True)
@@ -80,22 +60,12 @@ class Spec:
     """Everything the validator knows, read from the spec files. Immutable once built; thread-safe."""
 
     def __init__(self, root: Path | None = None) -> None:
-        self.root = (root or spec_root()).resolve()
-        schemas_dir = self.root / "schemas"
-        rules_dir = self.root / "rules"
-        if not schemas_dir.is_dir() or not rules_dir.is_dir():
-            raise SpecError(f"{self.root} has no schemas/ or rules/ folder")
-        self.version = (schemas_dir / "VERSION").read_text(encoding="utf-8").strip()
-        self.files: dict[str, Path] = {
-            str(p.relative_to(self.root)).replace(os.sep, "/"): p
-            for folder in (schemas_dir, rules_dir)
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")
-        }
-        digest = hashlib.sha256()
-        for rel in sorted(self.files):
-            digest.update(rel.encode() + b"\0" + self.files[rel].read_bytes() + b"\0")
-        self.digest = digest.hexdigest()
+        located = SpecFiles(root)
+        self.root = located.root
+        rules_dir = located.rules_dir
+        self.version = located.version
+        self.files = located.files
+        self.digest = located.digest
 
         # Schemas, keyed by $id.
         self.schemas: dict[str, dict[str, Any]] = {}
@@ -142,32 +112,12 @@ class Spec:
         return self.base_uri + "document.json"
 
     def _load_rules(self, rules_dir: Path) -> None:
-        from jsonschema import Draft202012Validator
-
-        meta = Draft202012Validator(self.schemas[self.base_uri + "rules.schema.json"])
         for path in sorted(rules_dir.glob("*.yaml")):
             if path.name == PROFILES_FILE:
                 continue
             rel = str(path.relative_to(self.root))
             raw = load_yaml(path, display=rel)
-            errors = sorted(meta.iter_errors(raw), key=lambda e: list(e.absolute_path))
-            if errors:
-                err = errors[0]
-                node: Any = raw
-                rule_id = None
-                line = getattr(raw, "line", None)
-                for token in err.absolute_path:
-                    node = node[token]
-                    if isinstance(node, dict):
-                        line = getattr(node, "line", line)
-                        rule_id = node.get("id", rule_id) if isinstance(node.get("id"), str) else rule_id
-                at = "/".join(str(t) for t in err.absolute_path)
-                raise SpecError(
-                    f"does not match schemas/rules.schema.json at /{at}: {err.message}",
-                    file=rel,
-                    line=line,
-                    rule=rule_id,
-                )
+            check_spec_file(raw, self.base_uri + "rules.schema.json", self.schemas, rel)
             group = raw["group"]
             if group in self.groups:
                 raise SpecError(f"group {group!r} is defined twice", file=rel)
@@ -192,9 +142,7 @@ class Spec:
     def _load_profiles(self, rules_dir: Path) -> None:
         rel = f"rules/{PROFILES_FILE}"
         raw = load_yaml(rules_dir / PROFILES_FILE, display=rel)
-        from .codelists import _validate
-
-        _validate(raw, self.base_uri + "profiles.schema.json", self.schemas, rel)
+        check_spec_file(raw, self.base_uri + "profiles.schema.json", self.schemas, rel)
         settings = raw["profiles"]
         for uri, file in sorted(self.schema_files.items(), key=lambda kv: kv[1]):
             if not file.startswith("schemas/profiles/"):

@@ -56,6 +56,25 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
+MAX_NODES = 500_000  # values in one file with every alias expanded; the largest spec file has about 10,000
+
+
+def _check_expansion(value: Any) -> None:
+    """Refuse a file whose aliases expand into more values than any spec file holds ("billion laughs"):
+    every later walk over the rules would otherwise take exponential time."""
+    budget = MAX_NODES
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise SpecError(f"the file expands to more than {MAX_NODES:,} values (nested YAML aliases)")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 def load_yaml(path: Path, *, display: str | None = None) -> Any:
     """Load one YAML file safely; errors name the file and line."""
     name = display or str(path)
@@ -64,7 +83,9 @@ def load_yaml(path: Path, *, display: str | None = None) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"cannot read: {exc}", file=name) from None
     try:
-        return yaml.load(text, Loader=_Loader)
+        value = yaml.load(text, Loader=_Loader)
+        _check_expansion(value)
+        return value
     except SpecError as exc:
         raise SpecError(str(exc).split(": ", 1)[-1], file=name, line=exc.line) from None
     except yaml.MarkedYAMLError as exc:

@@ -98,6 +98,12 @@ class Context:
         """Kinds call this for every identity or item they actually examine."""
         self.checks += n
 
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The document's metadata, or an empty mapping when it is missing or not an object."""
+        found = self.document.get("metadata")
+        return found if isinstance(found, dict) else {}
+
     def table(self, tid: str) -> Any:
         tables = self.document.get("tables")
         return tables.get(tid) if isinstance(tables, dict) else None
@@ -124,7 +130,8 @@ class Context:
                 out.append(cell)
         table = bound.table
         if not found and table is not None and self.is_empty(table):
-            unit = (self.document.get("amounts") or {}).get("unit", "")
+            amounts = self.document.get("amounts")
+            unit = amounts.get("unit", "") if isinstance(amounts, dict) else ""
             out.append(
                 Cell(jp.join("/tables", table), Decimal(0), Decimal(0), unit if bound.amount else "", None, None)
             )

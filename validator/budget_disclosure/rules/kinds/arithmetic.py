@@ -58,8 +58,16 @@ def identity(
 
 
 def _violation(
-    ctx: Context, left: Terms, right: Terms, op: str, lv: Decimal, rv: Decimal, diff: Decimal, envelope: Decimal,
-    info: bool, values: Mapping[str, Any] | None,
+    ctx: Context,
+    left: Terms,
+    right: Terms,
+    op: str,
+    lv: Decimal,
+    rv: Decimal,
+    diff: Decimal,
+    envelope: Decimal,
+    info: bool,
+    values: Mapping[str, Any] | None,
 ) -> Violation:
     all_cells = [c for c, _ in left] + [c for c, _ in right]
     anchor = all_cells[0]
@@ -421,6 +429,7 @@ class RowsMatch:
     op: str
     missing: str
     level: tuple[int, ...]
+    amounts: frozenset[str]  # left columns that are amount cells (unit and precision apply)
 
 
 def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
@@ -431,8 +440,10 @@ def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
     if key:
         check_column(lnode, key, params["left"])
         check_column(rnode, key, params["right"])
+    amounts = set()
     for lc, rc in params["columns"]:
-        check_column(lnode, lc, params["left"])
+        if check_column(lnode, lc, params["left"]).amount or left.amount:
+            amounts.add(lc)
         check_column(rnode, rc, params["right"])
     return RowsMatch(
         left,
@@ -442,6 +453,7 @@ def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
         params["op"],
         params.get("missing", "zero"),
         tuple(params.get("level", ())),
+        frozenset(amounts),
     )
 
 
@@ -475,7 +487,7 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         for lc, rc in p.columns:
             if lc not in lrow:
                 continue
-            lcell = ctx.cell(f"{lptr}/{lc}", lrow[lc], amount=p.left.amount or _is_amount(ctx, lptr, lc))
+            lcell = ctx.cell(f"{lptr}/{lc}", lrow[lc], amount=lc in p.amounts)
             if lcell is None:
                 continue
             if match is None:

@@ -403,7 +403,7 @@ def prepare_year_in_text(spec: Any, params: Mapping[str, Any]) -> YearInText:
 
 def kind_year_in_text(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """Every year a text field names ("2024年") is the document's fiscal year."""
-    year = (ctx.document.get("metadata") or {}).get("fiscal_year")
+    year = ctx.metadata.get("fiscal_year")
     if not isinstance(year, int):
         return
     for _, _, value, here in each(ctx, compiled.prepared.items):

@@ -12,7 +12,7 @@ from ...labels import LabelNode
 from ..context import Compiled, Context, Violation
 from ..values import is_blank
 
-__all__ = ["kind_amount_precision", "kind_empty_statement"]
+__all__ = ["amount_cells", "kind_amount_precision", "kind_empty_statement"]
 
 
 def _amount_paths(node: LabelNode, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -25,40 +25,74 @@ def _amount_paths(node: LabelNode, prefix: tuple[str, ...] = ()) -> Iterator[tup
         yield from _amount_paths(node.items, (*prefix, "*"))
 
 
-def _walk_pattern(node: Any, ptr: str, pattern: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
-    if not pattern:
-        yield ptr, node
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(node, list):
+Trie = dict[str, "Trie | None"]  # field (or "*" for every item of a list) → the rest; None marks an amount
+
+
+def _trie(patterns: Iterator[tuple[str, ...]]) -> Trie:
+    root: Trie = {}
+    for pattern in patterns:
+        node = root
+        for head in pattern[:-1]:
+            child = node.setdefault(head, {})
+            assert child is not None
+            node = child
+        node[pattern[-1]] = None
+    return root
+
+
+def _amounts(document: Any, trie: Trie) -> Iterator[tuple[str, Any]]:
+    """(pointer, value) of every amount cell the schemas declare, in one walk over the document."""
+    stack: list[tuple[Any, str, Trie]] = [(document, "", trie)]
+    while stack:
+        node, ptr, here = stack.pop()
+        if type(node) is dict:
+            for key, rest in here.items():
+                if key in node:
+                    value = node[key]
+                    if rest is None:
+                        yield f"{ptr}/{key}", value
+                    else:
+                        stack.append((value, f"{ptr}/{key}", rest))
+        elif type(node) is list and "*" in here:
+            rest = here["*"]
             for i, item in enumerate(node):
-                yield from _walk_pattern(item, f"{ptr}/{i}", rest)
-    elif type(node) is dict and head in node:
-        yield from _walk_pattern(node[head], f"{ptr}/{head}", rest)
+                if rest is None:
+                    yield f"{ptr}/{i}", item
+                else:
+                    stack.append((item, f"{ptr}/{i}", rest))
 
 
-def prepare_amount_precision(spec: Any, params: Any) -> tuple[tuple[str, ...], ...]:
-    return tuple(_amount_paths(spec.labels))
+def prepare_amount_precision(spec: Any, params: Any) -> Trie:
+    return _trie(_amount_paths(spec.labels))
+
+
+_TRIES: dict[int, tuple[LabelNode, Trie]] = {}
+
+
+def amount_cells(labels: LabelNode, document: Any) -> list[tuple[str, Any]]:
+    """(pointer, value) of every cell of a document that the schemas declare an amount, whatever its value."""
+    found = _TRIES.get(id(labels))
+    if found is None:
+        found = _TRIES[id(labels)] = (labels, _trie(_amount_paths(labels)))
+    return list(_amounts(document, found[1]))
 
 
 def kind_amount_precision(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """Every amount has at most the decimals its declared precision allows (trailing zeros aside)."""
     formats = ctx.formats
-    for pattern in compiled.prepared:
-        for ptr, raw in _walk_pattern(ctx.document, "", pattern):
-            if type(raw) is not Decimal:
-                continue  # integers have no decimals; other types are the schema's business
-            unit, precision = formats.at(ptr)
-            if type(precision) is not int:
-                continue
-            ctx.checks += 1
-            exponent = raw.as_tuple().exponent
-            if not isinstance(exponent, int) or -exponent <= precision:
-                continue  # as many decimals as the precision allows, or fewer
-            places = decimals(raw)
-            if places > precision:
-                yield Violation(ptr, {"value": raw, "places": places, "precision": precision, "unit": unit})
+    for ptr, raw in _amounts(ctx.document, compiled.prepared):
+        if type(raw) is not Decimal:
+            continue  # integers have no decimals; other types are the schema's business
+        unit, precision = formats.at(ptr)
+        if type(precision) is not int:
+            continue
+        ctx.checks += 1
+        exponent = raw.as_tuple().exponent
+        if not isinstance(exponent, int) or -exponent <= precision:
+            continue  # as many decimals as the precision allows, or fewer
+        places = decimals(raw)
+        if places > precision:
+            yield Violation(ptr, {"value": raw, "places": places, "precision": precision, "unit": unit})
 
 
 def prepare_empty_statement(spec: Any, params: Any) -> None:
@@ -67,7 +101,7 @@ def prepare_empty_statement(spec: Any, params: Any) -> None:
 
 def kind_empty_statement(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """A table declared empty says so: its own statement or note, or the document's blanket statement."""
-    blanket = (ctx.document.get("metadata") or {}).get("empty_table_statement")
+    blanket = ctx.metadata.get("empty_table_statement")
     for tid in ctx.profile.tables:
         if not ctx.is_empty(tid):
             continue

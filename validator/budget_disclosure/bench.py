@@ -1,0 +1,303 @@
+"""The benchmark: ``python -m budget_disclosure.bench`` measures what docs/PERFORMANCE.md reports.
+
+Every figure is a median over repeated runs in this process (or in fresh processes for cold starts),
+and every per-document time is set against ``json.loads`` of the same bytes, measured in the same run:
+parsing is the floor, and the ratio travels between machines better than milliseconds do.
+
+Sections (all by default; name some to run only those):
+
+- ``single``: the seed example, stage by stage (read, schemas, rules, report) and in full;
+- ``sizes``: four consistent synthetic documents from small to a large disclosure (about 300 function
+  rows, 60 economic rows, 50 projects × 15 indicators), to show that cost grows linearly with size;
+- ``batch``: N documents as JSON Lines through the command line with ``--jobs 1`` and ``--jobs 2``:
+  throughput, and peak memory for N and N/5 documents (it must not grow with N);
+- ``cold``: ``budget-disclosure --version`` and a one-document validation, each in a fresh interpreter.
+
+The timings are not assertions: the test suite never fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+SECTIONS = ("single", "sizes", "batch", "cold")
+SEED_EXAMPLE = "examples/hunan-changsha-2024/changsha-enterprise-service-center-2024.json"
+
+
+def _median_ms(fn: Callable[[], Any], *, repeat: int, min_time: float = 0.0) -> float:
+    """Median wall time of one call in milliseconds, over ``repeat`` calls (more if they are quick)."""
+    fn()  # warm caches (compiled validators, code lists): steady state is what a server sees
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < repeat or time.perf_counter() - started < min_time:
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def _seed_bytes() -> bytes:
+    from .spec import get_spec
+
+    root = get_spec().root
+    for base in (root, Path.cwd()):
+        path = base / SEED_EXAMPLE
+        if path.is_file():
+            return path.read_bytes()
+    raise SystemExit(f"cannot find {SEED_EXAMPLE}: run from a checkout or an installed package")
+
+
+# ------------------------------------------------------------------------------------------ single
+def bench_single(repeat: int) -> dict[str, Any]:
+    from .api import validate
+    from .reader import read
+    from .rules.engine import get_engine
+    from .spec import get_spec
+
+    raw = _seed_bytes()
+    spec = get_spec()
+    engine = get_engine(spec)
+    document = read(raw).document
+    profile = document["profile"]
+    report = validate(raw)
+    loads = _median_ms(lambda: json.loads(raw), repeat=repeat, min_time=0.5)
+    stages = {
+        "json.loads": loads,
+        "read (exact decimals, duplicate keys, limits)": _median_ms(lambda: read(raw), repeat=repeat, min_time=0.5),
+        "schemas (jsonschema-rs verdict, details when invalid)": _median_ms(
+            lambda: spec.schema_checker.check(document, None), repeat=repeat, min_time=0.5
+        ),
+        "rules (and their findings)": _median_ms(lambda: engine.run(document, profile), repeat=repeat, min_time=0.5),
+        "full validate(bytes)": _median_ms(lambda: validate(raw), repeat=repeat, min_time=1.0),
+    }
+    return {
+        "document": SEED_EXAMPLE,
+        "bytes": len(raw),
+        "findings": len(report.findings),
+        "stages_ms": stages,
+        "ratio": stages["full validate(bytes)"] / loads,
+    }
+
+
+# ------------------------------------------------------------------------------------------ sizes
+def _sized_documents() -> list[tuple[str, dict[str, Any]]]:
+    from .synth import Features, Size, build_seeded
+
+    base = Features(profile="hunan-changsha-2024", unit=("万元", 2), layout="nature")
+    return [
+        ("small", build_seeded(1, base)),
+        ("medium", build_seeded(1, Features(**{**base.__dict__, "size": Size(40, 10, 8)}))),
+        ("large", build_seeded(1, Features(**{**base.__dict__, "size": Size(100, 25, 12)}))),
+        ("very large", build_seeded(1, Features(**{**base.__dict__, "size": Size(200, 50, 15)}))),
+    ]
+
+
+def _shape(document: dict[str, Any]) -> dict[str, int]:
+    tables = document["tables"]
+    projects = [p for u in tables.get("project_performance", {}).get("units", []) for p in u["projects"]]
+    return {
+        "function_rows": len(tables["expenditure"]["rows"]),
+        "economic_rows": len(tables["basic_expenditure"]["rows"]),
+        "projects": len(projects),
+        "indicators": sum(len(p["indicators"]) for p in projects),
+    }
+
+
+def bench_sizes(repeat: int) -> list[dict[str, Any]]:
+    from .api import validate
+    from .synth import to_json
+
+    out = []
+    for name, document in _sized_documents():
+        raw = to_json(document).encode("utf-8")
+        report = validate(raw)
+        loads = _median_ms(partial(json.loads, raw), repeat=repeat, min_time=0.5)
+        full = _median_ms(partial(validate, raw), repeat=max(5, repeat // 4), min_time=1.0)
+        out.append(
+            {
+                "size": name,
+                "bytes": len(raw),
+                **_shape(document),
+                "findings_above_info": sum(1 for f in report.findings if f.severity.value != "info"),
+                "json_loads_ms": loads,
+                "validate_ms": full,
+                "ratio": full / loads,
+                "ms_per_100kb": full / (len(raw) / 100_000),
+            }
+        )
+    return out
+
+
+# ------------------------------------------------------------------------------------------ batch
+def _write_jsonl(path: Path, n: int) -> int:
+    """N documents: the seed and 49 synthetic ones in turn, one per line."""
+    from .synth import build_seeded, to_json
+
+    pool = [json.dumps(json.loads(_seed_bytes()), ensure_ascii=False, separators=(",", ":")).encode()]
+    pool += [to_json(build_seeded(seed)).encode() for seed in range(49)]
+    with path.open("wb") as out:
+        for i in range(n):
+            out.write(pool[i % len(pool)] + b"\n")
+    return path.stat().st_size
+
+
+def _batch_child(path: str, jobs: int) -> None:
+    """Run inside a fresh interpreter: validate a JSON Lines file and print time and peak memory."""
+    import resource
+
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "budget_disclosure", "validate", "--jobs", str(jobs), "--format", "json", path],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    print(json.dumps({"seconds": elapsed, "exit": result.returncode, "peak_rss_kib": children}))
+
+
+def _batch_run(path: Path, jobs: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "budget_disclosure.bench", "_batch-child", str(path), str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(out.stdout))
+
+
+def bench_batch(n: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = Path(tmp) / "small.jsonl", Path(tmp) / "large.jsonl"
+        _write_jsonl(small, max(1, n // 5))
+        size = _write_jsonl(large, n)
+        one = _batch_run(large, 1)
+        two = _batch_run(large, 2)
+        fewer = _batch_run(small, 2)
+    return {
+        "documents": n,
+        "bytes": size,
+        "cpus": os.cpu_count(),
+        "jobs_1": {**one, "docs_per_s": n / one["seconds"]},
+        "jobs_2": {**two, "docs_per_s": n / two["seconds"]},
+        "speedup": one["seconds"] / two["seconds"],
+        "jobs_2_fifth": {**fewer, "documents": max(1, n // 5)},
+    }
+
+
+# ------------------------------------------------------------------------------------------ cold
+def bench_cold(repeat: int) -> dict[str, Any]:
+    from .spec import get_spec
+
+    seed = get_spec().root / SEED_EXAMPLE
+    target = str(seed if seed.is_file() else Path.cwd() / SEED_EXAMPLE)
+
+    def run(args: list[str]) -> float:
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "budget_disclosure", *args], capture_output=True, check=False)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times) * 1000
+
+    bare = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        bare.append(time.perf_counter() - t)
+    return {
+        "python_-c_pass_ms": statistics.median(bare) * 1000,
+        "version_ms": run(["--version"]),
+        "validate_one_ms": run(["validate", target]),
+    }
+
+
+# ------------------------------------------------------------------------------------------ report
+def _print(results: dict[str, Any]) -> None:
+    env = results["environment"]
+    print(f"# budget-disclosure benchmark ({env['python']} on {env['machine']}, {env['cpus']} CPUs)")
+    if "single" in results:
+        s = results["single"]
+        print(f"\n## single: {s['document']} ({s['bytes']:,} bytes, {s['findings']} findings)")
+        for stage, ms in s["stages_ms"].items():
+            print(f"  {stage:<55} {ms:8.3f} ms  {ms / s['stages_ms']['json.loads']:6.1f}× json.loads")
+        print(f"  → full validation = {s['ratio']:.1f}× json.loads")
+    if "sizes" in results:
+        print("\n## sizes")
+        print("  size        bytes     fn-rows econ-rows projects indicators  loads ms  validate ms  ×loads  ms/100KB")
+        for r in results["sizes"]:
+            print(
+                f"  {r['size']:<10} {r['bytes']:>8,} {r['function_rows']:>9} {r['economic_rows']:>9} "
+                f"{r['projects']:>8} {r['indicators']:>10} {r['json_loads_ms']:>9.3f} {r['validate_ms']:>12.2f} "
+                f"{r['ratio']:>7.1f} {r['ms_per_100kb']:>9.2f}"
+            )
+    if "batch" in results:
+        b = results["batch"]
+        print(f"\n## batch: {b['documents']:,} documents in one JSON Lines file ({b['bytes'] / 1e6:.0f} MB)")
+        for key in ("jobs_1", "jobs_2"):
+            r = b[key]
+            print(
+                f"  --{key.replace('_', ' ')}: {r['seconds']:.1f} s, {r['docs_per_s']:.0f} documents/s, "
+                f"peak RSS of a process {r['peak_rss_kib'] / 1024:.0f} MiB (exit {r['exit']})"
+            )
+        print(f"  speed-up with 2 jobs: {b['speedup']:.2f}×")
+        f = b["jobs_2_fifth"]
+        print(f"  --jobs 2 on {f['documents']:,} documents: peak RSS {f['peak_rss_kib'] / 1024:.0f} MiB")
+    if "cold" in results:
+        c = results["cold"]
+        print("\n## cold start (fresh interpreter, median)")
+        print(f"  python -c pass                          {c['python_-c_pass_ms']:7.0f} ms")
+        print(f"  budget-disclosure --version             {c['version_ms']:7.0f} ms")
+        print(f"  budget-disclosure validate <seed>       {c['validate_one_ms']:7.0f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["_batch-child"]:
+        _batch_child(args[1], int(args[2]))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m budget_disclosure.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], help="sections to run (default: all)")
+    parser.add_argument("--documents", type=int, default=10_000, help="documents in the batch (default 10,000)")
+    parser.add_argument("--repeat", type=int, default=50, help="repetitions per timing (default 50)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    opts = parser.parse_args(args)
+    sections = opts.sections or list(SECTIONS)
+    results: dict[str, Any] = {
+        "environment": {
+            "python": f"{platform.python_implementation()} {platform.python_version()}",
+            "machine": f"{platform.system()} {platform.machine()}",
+            "cpus": os.cpu_count(),
+        }
+    }
+    if "single" in sections:
+        results["single"] = bench_single(opts.repeat)
+    if "sizes" in sections:
+        results["sizes"] = bench_sizes(opts.repeat)
+    if "batch" in sections:
+        results["batch"] = bench_batch(opts.documents)
+    if "cold" in sections:
+        results["cold"] = bench_cold(max(5, opts.repeat // 5))
+    _print(results)
+    if opts.json:
+        Path(opts.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
