@@ -216,7 +216,8 @@ def _in_wan(doc: Any) -> Any:
     out = copy.deepcopy(doc)
     for ptr, value in amount_cells(SPEC.labels, out):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            out = set_at(out, ptr, Decimal(value) / 10000)
+            # scaleb keeps the written digits (45000 → 4.5000), so an "as_written" figure keeps its precision
+            out = set_at(out, ptr, Decimal(value).scaleb(-4))
     out["amounts"] = {**out["amounts"], "unit": "万元", "precision": out["amounts"]["precision"] + 4}
     narrative = out["narrative"]["amounts"]
     narrative["unit"] = "万元"
