@@ -61,6 +61,28 @@ def evidence() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return fires, passes
 
 
+@functools.cache
+def directions() -> dict[str, set[int]]:
+    """rule → the signs of ``left − right`` with which it fires (errors and warnings) in examples and cases."""
+    out: dict[str, set[int]] = {}
+
+    rules = Spec().rules
+
+    def note(findings: Any, keep: set[tuple[str, str, str]]) -> None:
+        for f in findings:
+            own = f.rule in rules and f.severity is rules[f.rule].severity  # not a rounding-only information
+            if (f.rule, f.pointer, f.severity.value) in keep and own and f.difference:
+                out.setdefault(f.rule, set()).add(1 if f.difference > 0 else -1)
+
+    for example in all_examples():
+        options, expected = load_sidecar(example)
+        note(validate(example, **options).findings, set(expected))
+    for path in all_cases():
+        added, _, report = case_delta(load_case(path))
+        note(report.findings, set(added))
+    return out
+
+
 def all_rules(spec: Spec) -> list[str]:
     return sorted(spec.rules)
 
@@ -85,6 +107,30 @@ def test_every_rule_has_a_passing_example(rule_id: str) -> None:
         f"{rule_id} never runs on a document without firing; add a passing case "
         f"(…/{rule_id.split('.', 1)[1]}-passes.yaml)"
     )
+
+
+def _equalities(spec: Spec) -> list[str]:
+    return sorted(
+        r.id
+        for r in spec.rules.values()
+        if r.kind in ("compare", "rows_match", "row_sum") and r.params.get("op", "eq") == "eq"
+    )
+
+
+# Equalities that can break one way only: the other way is impossible by the schema.
+ONE_WAY = {"narrative.vehicles-no-purchase": "a vehicle count (≥ 0 by the schema) against zero"}
+
+
+@pytest.mark.parametrize("rule_id", _equalities(Spec()))
+def test_every_equality_fires_in_both_directions(rule_id: str) -> None:
+    """An equality (``op: eq``) is caught breaking both ways, so weakening it to ``le`` or ``ge`` in the rule
+    file fails a test: the cases, not the rule, say which way it must fire."""
+    signs = directions().get(rule_id, set())
+    if rule_id in ONE_WAY:
+        assert signs, f"{rule_id} never fires"
+        return
+    missing = [name for sign, name in ((1, "left above right"), (-1, "left below right")) if sign not in signs]
+    assert not missing, f"{rule_id}: no example or case makes it fire with {' or '.join(missing)}"
 
 
 def test_cases_name_real_rules_and_fire_them(spec: Spec) -> None:
