@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..labels import LabelNode
@@ -24,6 +24,7 @@ _REF_TEXT = re.compile(r"^[a-z_][a-z0-9_]*:")
 class BoundRef:
     ref: Ref
     amount: bool  # True: an amount cell (unit and precision apply); False: a plain number or text
+    node: LabelNode = field(compare=False, repr=False)  # what the reference designates, in the schemas
 
     @property
     def table(self) -> str | None:
@@ -66,7 +67,7 @@ def bind_ref(tree: LabelNode, text: str) -> BoundRef:
     else:
         start = table_node(tree, ref.root)
     node = _check_steps(start, ref.steps, text)
-    return BoundRef(ref, node.amount)
+    return BoundRef(ref, node.amount, node)
 
 
 def check_path(node: LabelNode, path: str, where: str) -> LabelNode:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import pointer as jp
-from ..labels import LabelNode
 
 __all__ = ["Ref", "Step", "parse_path", "parse_ref"]
 
@@ -92,17 +91,6 @@ class Ref:
         if node is None:
             return iter(())
         return walk(node, self.base, self.steps)
-
-    def label_node(self, tree: LabelNode) -> LabelNode | None:
-        node: LabelNode | None = tree
-        path = {"document": [], "narrative": ["narrative"]}.get(self.root, ["tables", self.root])
-        for token in path:
-            node = node.props.get(token) if node else None
-        for step in self.steps:
-            node = node.props.get(step.name) if node else None
-            if node is not None and step.selects:
-                node = node.items
-        return node
 
 
 def walk(node: Any, ptr: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, Any]]:

@@ -306,8 +306,7 @@ class GroupSum:
 
 def prepare_group_sum(spec: Any, params: Mapping[str, Any]) -> GroupSum:
     scope = bind_ref(spec.labels, params["scope"])
-    scope_node = scope.ref.label_node(spec.labels)
-    assert scope_node is not None
+    scope_node = scope.node
     check_column(scope_node, params["total"], params["scope"])
     item_node = check_path(scope_node, params["items"], params["items"])
     check_column(item_node, params["field"], params["items"])
@@ -434,8 +433,7 @@ class RowsMatch:
 
 def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
     left, right = bind_ref(spec.labels, params["left"]), bind_ref(spec.labels, params["right"])
-    lnode, rnode = left.ref.label_node(spec.labels), right.ref.label_node(spec.labels)
-    assert lnode is not None and rnode is not None
+    lnode, rnode = left.node, right.node
     key = params.get("key")
     if key:
         check_column(lnode, key, params["left"])
@@ -544,7 +542,7 @@ class Percentage:
 
 def prepare_percentage(spec: Any, params: Mapping[str, Any]) -> Percentage:
     scope = bind_ref(spec.labels, params["scope"]) if "scope" in params else None
-    node = scope.ref.label_node(spec.labels) if scope else None
+    node = scope.node if scope else None
 
     def check(text: str) -> str:
         if ":" in text:

@@ -43,9 +43,7 @@ def bind_items(spec: Any, params: Mapping[str, Any], field: str | None = None) -
     refs = tuple(bind_ref(spec.labels, r) for r in params["items"])
     name = field if field is not None else params["field"]
     for bound in refs:
-        node = bound.ref.label_node(spec.labels)
-        assert node is not None
-        check_path(node, name, bound.text)
+        check_path(bound.node, name, bound.text)
     return Items(refs, name, compile_where(params.get("where")))
 
 
@@ -163,9 +161,7 @@ def prepare_numeric_value(spec: Any, params: Mapping[str, Any]) -> Numeric:
     items = bind_items(spec, params)
     if params.get("unit_field"):
         for bound in items.refs:
-            node = bound.ref.label_node(spec.labels)
-            assert node is not None
-            check_column(node, params["unit_field"], bound.text)
+            check_column(bound.node, params["unit_field"], bound.text)
     return Numeric(items, params.get("unit_field"), re.compile(params["exclude"]) if params.get("exclude") else None)
 
 
@@ -212,13 +208,11 @@ class Bounds:
 def prepare_bounds(spec: Any, params: Mapping[str, Any]) -> Bounds:
     scope = tuple(bind_ref(spec.labels, r) for r in params["scope"])
     for bound in scope:
-        node = bound.ref.label_node(spec.labels)
-        assert node is not None
-        item_node = check_path(node, params["items"], bound.text) if params.get("items") else node
+        item_node = check_path(bound.node, params["items"], bound.text) if params.get("items") else bound.node
         check_column(item_node, params["field"], bound.text)
         for key in ("min", "max"):
             if isinstance(params.get(key), Mapping):
-                check_column(node, params[key]["field"], bound.text)
+                check_column(bound.node, params[key]["field"], bound.text)
     return Bounds(
         scope,
         parse_path(params["items"]) if params.get("items") else None,
@@ -358,9 +352,7 @@ class Coverage:
 def prepare_coverage(spec: Any, params: Mapping[str, Any]) -> Coverage:
     scope = tuple(bind_ref(spec.labels, r) for r in params["scope"])
     for bound in scope:
-        node = bound.ref.label_node(spec.labels)
-        assert node is not None
-        check_column(check_path(node, params["items"], bound.text), params["field"], bound.text)
+        check_column(check_path(bound.node, params["items"], bound.text), params["field"], bound.text)
     return Coverage(scope, parse_path(params["items"]), params["field"], compile_where(params.get("where")))
 
 
