@@ -282,18 +282,9 @@ def kind_column_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     if not totals or not isinstance(totals[0][1], dict):
         return
     tptr, trow = totals[0]
-    rows = [r for steps in p.rows for r in table_rows(ctx, p.table, steps)]
+    rows = [(ptr, row) for steps in p.rows for ptr, row in table_rows(ctx, p.table, steps) if isinstance(row, dict)]
     for column in p.columns:
-        if column not in trow:
-            continue
-        total = ctx.cell(f"{tptr}/{column}", trow[column])
-        parts = [
-            ctx.cell(f"{ptr}/{column}", row[column]) for ptr, row in rows if isinstance(row, dict) and column in row
-        ]
-        cells = [c for c in parts if c is not None]
-        if total is None or not cells:
-            continue
-        yield from identity(ctx, compiled, _of([total]), "eq", _of(cells))
+        yield from _roll(ctx, compiled, tptr, trow, rows, column)
 
 
 @dataclass(frozen=True)
@@ -408,6 +399,7 @@ def kind_rollup(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
 def _roll(
     ctx: Context, compiled: Compiled, pptr: str, prow: Mapping[str, Any], kids: list[tuple[str, Any]], column: str
 ) -> Iterator[Violation]:
+    """In one column, a total row (``prow``) equals the sum of its part rows (``kids``, all objects)."""
     if column not in prow:
         return
     total = ctx.cell(f"{pptr}/{column}", prow[column])
