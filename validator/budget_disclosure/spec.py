@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .codelists import CodeList, Framework, load_codelist, load_framework
 from .errors import SpecError
@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ProfileInfo", "Spec", "TableInfo", "get_spec", "spec_root"]
 
 PROFILES_FILE = "profiles.yaml"
+
+_Named = TypeVar("_Named", CodeList, Framework)
 
 
 @dataclass(frozen=True)
@@ -192,24 +194,21 @@ class Spec:
 
     @cached_property
     def codelists(self) -> dict[str, CodeList]:
-        out: dict[str, CodeList] = {}
-        for rel, path in self.files.items():
-            if rel.startswith("rules/codelists/") and rel.endswith(".yaml"):
-                cl = load_codelist(path, rel, self.schemas, self.base_uri)
-                if f"rules/codelists/{cl.id}.yaml" != rel:
-                    raise SpecError(f"code list id {cl.id!r} does not match the file name", file=rel)
-                out[cl.id] = cl
-        return out
+        return self._named_files("rules/codelists/", load_codelist, "code list")
 
     @cached_property
     def frameworks(self) -> dict[str, Framework]:
-        out: dict[str, Framework] = {}
+        return self._named_files("rules/frameworks/", load_framework, "framework")
+
+    def _named_files(self, folder: str, load: Callable[[Path, str, Any, str], _Named], what: str) -> dict[str, _Named]:
+        """Every YAML file of a folder, loaded and checked; each is named by its id (``{folder}{id}.yaml``)."""
+        out: dict[str, _Named] = {}
         for rel, path in self.files.items():
-            if rel.startswith("rules/frameworks/") and rel.endswith(".yaml"):
-                fw = load_framework(path, rel, self.schemas, self.base_uri)
-                if f"rules/frameworks/{fw.id}.yaml" != rel:
-                    raise SpecError(f"framework id {fw.id!r} does not match the file name", file=rel)
-                out[fw.id] = fw
+            if rel.startswith(folder) and rel.endswith(".yaml"):
+                item = load(path, rel, self.schemas, self.base_uri)
+                if f"{folder}{item.id}.yaml" != rel:
+                    raise SpecError(f"{what} id {item.id!r} does not match the file name", file=rel)
+                out[item.id] = item
         return out
 
     def codelist_for(self, profile: str, classification: str) -> CodeList | None:
