@@ -523,28 +523,25 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
     for code, amt in items.items():
         if amt:
             classes_e[code[:3]] = classes_e.get(code[:3], 0) + amt
+
+    def basic_row(code: str, name: str, amount: int) -> dict[str, Any]:
+        # 工资福利 (301) and 对个人和家庭的补助 (303) are personnel spending, the other classes public.
+        pers = code[:3] in ("301", "303")
+        return {
+            "code": code,
+            "name": name,
+            "total": fmt.num(amount),
+            "personnel": fmt.num(amount, col_precision.get("personnel")) if pers else None,
+            "public": None if pers else fmt.num(amount, col_precision.get("public")),
+        }
+
     basic_rows = []
     for cls in sorted(classes_e):
-        pers = cls in ("301", "303")
-        basic_rows.append(
-            {
-                "code": cls,
-                "name": CLASS_NAMES[cls],
-                "total": fmt.num(classes_e[cls]),
-                "personnel": fmt.num(classes_e[cls], col_precision.get("personnel")) if pers else None,
-                "public": None if pers else fmt.num(classes_e[cls], col_precision.get("public")),
-            }
+        basic_rows.append(basic_row(cls, CLASS_NAMES[cls], classes_e[cls]))
+        basic_rows.extend(
+            basic_row(code, names[code], items[code])
+            for code in sorted(c for c in items if c.startswith(cls) and items[c])
         )
-        for code in sorted(c for c in items if c.startswith(cls) and items[c]):
-            basic_rows.append(
-                {
-                    "code": code,
-                    "name": names[code],
-                    "total": fmt.num(items[code]),
-                    "personnel": fmt.num(items[code], col_precision.get("personnel")) if pers else None,
-                    "public": None if pers else fmt.num(items[code], col_precision.get("public")),
-                }
-            )
     personnel = classes_e.get("301", 0) + classes_e.get("303", 0)
     public = gb_basic - personnel
     basic_table: dict[str, Any] = {
