@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from budget_disclosure import pointer as jp
 from budget_disclosure.yamlload import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +20,22 @@ CLEAN = EXAMPLES / "clean" / "example-data-center-2024.json"
 
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def spec_copy(root: Path) -> Path:
+    """A copy of the spec files (schemas and rules) under ``root``, for a test to break; returns ``root``."""
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    shutil.copytree(ROOT / "rules", root / "rules")
+    return root
+
+
+def leaf_pointers(value: Any, ptr: str = "") -> list[str]:
+    """The JSON Pointer of every scalar, empty object and empty array in ``value``, in document order."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in leaf_pointers(v, jp.join(ptr, k))] or [ptr]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in leaf_pointers(v, jp.join(ptr, i))] or [ptr]
+    return [ptr]
 
 
 from budget_disclosure.examples import apply_patch  # noqa: E402  (re-exported for the tests)

@@ -16,7 +16,7 @@ from jsonschema import Draft4Validator, Draft202012Validator
 from budget_disclosure.cli import main
 from budget_disclosure.spec import Spec
 
-from .support import CLEAN, EXAMPLES, ROOT, SEED
+from .support import CLEAN, EXAMPLES, ROOT, SEED, spec_copy
 
 CENTRAL = EXAMPLES / "clean" / "example-central-2021.json"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
@@ -112,12 +112,9 @@ def test_a_broken_input_file_is_a_finding_not_a_crash() -> None:
 
 
 def test_a_broken_spec_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
     from budget_disclosure import spec as spec_module
 
-    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
-    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    spec_copy(tmp_path)
     (tmp_path / "rules" / "summary.yaml").write_text("group: [unclosed\n", encoding="utf-8")
     monkeypatch.setenv("BUDGET_DISCLOSURE_SPEC", str(tmp_path))
     spec_module._SPECS.clear()

@@ -25,7 +25,7 @@ from budget_disclosure.cli import main
 from budget_disclosure.spec import Spec, get_spec
 
 from .mutations import remove_at, set_at
-from .support import CLEAN, EXAMPLES, ROOT, SEED, load_json
+from .support import CLEAN, EXAMPLES, SEED, leaf_pointers, load_json, spec_copy
 
 MiB = 1024 * 1024
 
@@ -75,20 +75,12 @@ def test_a_long_json_lines_record_among_good_ones(tmp_path: Path) -> None:
 WRONG = [[], {}, True, "二〇二四年", -(10**25), None, "-"]
 
 
-def _leaf_pointers(value: Any, ptr: str = "") -> list[str]:
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _leaf_pointers(v, jp.join(ptr, k))] or [ptr]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _leaf_pointers(v, jp.join(ptr, i))] or [ptr]
-    return [ptr]
-
-
 def _sampled_positions() -> list[str]:
     """Every position of the seed's first rows and fields: each table's header, its first row, its
     total row, the metadata and the narrative (about 400 pointers)."""
     doc = load_json(SEED)
     keep = []
-    for ptr in _leaf_pointers(doc):
+    for ptr in leaf_pointers(doc):
         tokens = jp.parse(ptr)
         rows = [i for i, t in enumerate(tokens) if t.isdigit()]
         if all(tokens[i] == "0" for i in rows):
@@ -203,13 +195,6 @@ def test_a_document_cannot_make_the_validator_open_files(monkeypatch: pytest.Mon
     assert {f.rule for f in report.findings} >= {"schema.unknown-field", "schema.type"}
 
 
-def _spec_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "spec"
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    shutil.copytree(ROOT / "rules", root / "rules")
-    return root
-
-
 @pytest.mark.parametrize(
     "payload",
     [
@@ -219,7 +204,7 @@ def _spec_copy(tmp_path: Path) -> Path:
     ],
 )
 def test_a_rule_file_cannot_run_code(tmp_path: Path, payload: str) -> None:
-    root = _spec_copy(tmp_path)
+    root = spec_copy(tmp_path / "spec")
     marker = tmp_path / "ran"
     path = root / "rules" / "income.yaml"
     text = path.read_text(encoding="utf-8")
@@ -231,7 +216,7 @@ def test_a_rule_file_cannot_run_code(tmp_path: Path, payload: str) -> None:
 
 
 def test_a_rule_file_cannot_include_other_files(tmp_path: Path) -> None:
-    root = _spec_copy(tmp_path)
+    root = spec_copy(tmp_path / "spec")
     path = root / "rules" / "income.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    kind: row_sum\n", "    kind: !include /etc/passwd\n", 1), "utf-8")
@@ -241,7 +226,7 @@ def test_a_rule_file_cannot_include_other_files(tmp_path: Path) -> None:
 
 def test_nested_yaml_aliases_are_refused(tmp_path: Path) -> None:
     """A "billion laughs" file inside a free-form value (rule parameters) is refused at load."""
-    root = _spec_copy(tmp_path)
+    root = spec_copy(tmp_path / "spec")
     bomb = "b0: &b0 [x]\n" + "".join(
         f"b{i}: &b{i} [*b{i - 1}, *b{i - 1}, *b{i - 1}, *b{i - 1}]\n" for i in range(1, 30)
     )
@@ -276,7 +261,7 @@ def test_fuzzed_seed_bytes_never_crash(edits: list[tuple[int, int, bytes]]) -> N
 def test_fuzzed_structure_never_crashes(data: Any) -> None:
     """Structural damage: any node of the seed replaced, deleted or duplicated under another key."""
     doc = load_json(SEED)
-    pointers = _leaf_pointers(doc)
+    pointers = leaf_pointers(doc)
     for _ in range(data.draw(st.integers(1, 3), label="edits")):
         ptr = data.draw(st.sampled_from(pointers), label="pointer")
         tokens = jp.parse(ptr)

@@ -34,6 +34,7 @@ from budget_disclosure.spec import get_spec
 from .conftest import KILL_EXAMPLES
 from .mutations import ARITHMETIC, dumps_exact, move, moves_beyond, mutate, run_engine, set_at, step_of
 from .strategies import PROFILES, UNITS, Features, SeededChooser, build, documents
+from .support import leaf_pointers
 
 SPEC = get_spec()
 
@@ -275,18 +276,10 @@ def test_arbitrary_json_never_raises(value: Any) -> None:
         validate(value)
 
 
-def _leaves(value: Any, ptr: str = "") -> list[str]:
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _leaves(v, jp.join(ptr, k))] or [ptr]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _leaves(v, jp.join(ptr, i))] or [ptr]
-    return [ptr]
-
-
 @given(data=st.data())
 def test_garbage_in_any_cell_never_raises(data: Any) -> None:
     doc = data.draw(documents(), label="document")
-    target = data.draw(st.sampled_from([p for p in _leaves(doc) if p]), label="cell")
+    target = data.draw(st.sampled_from([p for p in leaf_pointers(doc) if p]), label="cell")
     garbage = data.draw(JSON, label="garbage")
     broken = set_at(doc, target, garbage)
     report = validate(broken)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import functools
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from .support import (
     load_case,
     load_json,
     load_sidecar,
+    spec_copy,
 )
 
 # Input rules that only a Python caller can trigger (a float or a non-JSON object in a parsed dict):
@@ -164,13 +164,6 @@ def test_rule_groups_are_selected_by_some_profile(spec: Spec) -> None:
 
 
 # ---------------------------------------------------------------------------------------- broken spec files
-def _spec_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "spec"
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    shutil.copytree(ROOT / "rules", root / "rules")
-    return root
-
-
 BROKEN = {
     "yaml syntax": ("    params:\n      table: income\n", "    params:\n      table: [income\n", "YAML syntax"),
     "unknown kind": ("    kind: row_sum\n", "    kind: row_summ\n", "kind"),
@@ -182,7 +175,7 @@ BROKEN = {
 @pytest.mark.parametrize("name", list(BROKEN))
 def test_a_broken_rule_file_is_refused_with_file_line_and_rule(tmp_path: Path, name: str) -> None:
     old, new, message = BROKEN[name]
-    root = _spec_copy(tmp_path)
+    root = spec_copy(tmp_path / "spec")
     path = root / "rules" / "income.yaml"
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -199,7 +192,7 @@ def test_a_broken_rule_file_is_refused_with_file_line_and_rule(tmp_path: Path, n
 
 
 def test_a_bad_reference_is_refused_at_load(tmp_path: Path) -> None:
-    root = _spec_copy(tmp_path)
+    root = spec_copy(tmp_path / "spec")
     path = root / "rules" / "summary.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("summary:income.other_income]", "summary:income.others_income]", 1),
@@ -212,7 +205,7 @@ def test_a_bad_reference_is_refused_at_load(tmp_path: Path) -> None:
 
 
 def test_a_duplicate_rule_id_is_refused(tmp_path: Path) -> None:
-    root = _spec_copy(tmp_path)
+    root = spec_copy(tmp_path / "spec")
     path = root / "rules" / "basic.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("id: basic.public-classes", "id: basic.personnel-classes"),
@@ -223,7 +216,7 @@ def test_a_duplicate_rule_id_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_framework_is_chosen_by_the_profile(tmp_path: Path) -> None:
-    root = _spec_copy(tmp_path)
+    root = spec_copy(tmp_path / "spec")
     path = root / "rules" / "profiles.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("indicator_framework: post-2021", "indicator_framework: pre-2021"),
