@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -89,6 +89,19 @@ class Context:
         if found is None:
             found = self._resolved[key] = list(bound.ref.resolve(self.document))
         return found
+
+    def objects(self, refs: tuple[BoundRef, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(pointer, object) of every JSON object the references designate in tables the rule may read.
+
+        The reader turns every mapping of a document into a ``dict``, so other values here are cells of
+        the wrong type, which the schema findings report.
+        """
+        for bound in refs:
+            if not self.usable(bound):
+                continue
+            for ptr, value in self.resolve(bound):
+                if isinstance(value, dict):
+                    yield ptr, value
 
     def usable(self, bound: BoundRef) -> bool:
         """False for a reference into a table the current rule must leave out (missing or malformed)."""

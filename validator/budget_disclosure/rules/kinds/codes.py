@@ -15,15 +15,6 @@ from .arithmetic import LEVELS
 __all__ = ["kind_code_hierarchy", "kind_code_list", "kind_codes_match"]
 
 
-def _rows(ctx: Context, refs: tuple[BoundRef, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for bound in refs:
-        if not ctx.usable(bound):
-            continue
-        for ptr, row in ctx.resolve(bound):
-            if isinstance(row, dict):
-                yield ptr, row
-
-
 @dataclass(frozen=True)
 class Hierarchy:
     items: tuple[BoundRef, ...]
@@ -42,7 +33,7 @@ def kind_code_hierarchy(ctx: Context, compiled: Compiled) -> Iterator[Violation]
     and rows come in code order (order)."""
     p: Hierarchy = compiled.prepared
     for bound in p.items:
-        rows = [(ptr, row) for ptr, row in _rows(ctx, (bound,)) if isinstance(row.get("code"), str)]
+        rows = [(ptr, row) for ptr, row in ctx.objects((bound,)) if isinstance(row.get("code"), str)]
         codes = [row["code"] for _, row in rows]
         present = set(codes)
         seen: dict[str, str] = {}
@@ -98,7 +89,7 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification)
     if codelist is None:
         return
-    for ptr, row in _rows(ctx, p.items):
+    for ptr, row in ctx.objects(p.items):
         code = row.get("code")
         name = row.get(p.field)
         if p.check == "current_name":
@@ -170,7 +161,7 @@ def kind_codes_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
 
     def codes(bound: BoundRef) -> dict[str, str]:
         out: dict[str, str] = {}
-        for ptr, row in _rows(ctx, (bound,)):
+        for ptr, row in ctx.objects((bound,)):
             code = row.get("code")
             if isinstance(code, str) and (not p.level or len(code) in p.level):
                 out.setdefault(code, jp.join(ptr, "code"))

@@ -229,21 +229,16 @@ def kind_bounds(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     scope object (a cost indicator within its project's money), converting 元/万元 and allowing for the
     rounding of both figures. Values that are not numbers are left to ``numeric_value``."""
     p: Bounds = compiled.prepared
-    for bound in p.scope:
-        if not ctx.usable(bound):
-            continue
-        for sptr, scope in ctx.resolve(bound):
-            if not isinstance(scope, Mapping):
+    for sptr, scope in ctx.objects(p.scope):
+        items = walk(scope, sptr, p.items) if p.items else iter([(sptr, scope)])
+        for iptr, item in items:
+            if not isinstance(item, Mapping) or not p.where(item):
                 continue
-            items = walk(scope, sptr, p.items) if p.items else iter([(sptr, scope)])
-            for iptr, item in items:
-                if not isinstance(item, Mapping) or not p.where(item):
-                    continue
-                parsed = number_of(item.get(p.field))
-                if parsed is None:
-                    continue
-                ctx.checked()
-                yield from _check_bounds(ctx, p, sptr, scope, iptr, item, parsed)
+            parsed = number_of(item.get(p.field))
+            if parsed is None:
+                continue
+            ctx.checked()
+            yield from _check_bounds(ctx, p, sptr, scope, iptr, item, parsed)
 
 
 def _check_bounds(
@@ -363,22 +358,17 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     framework = ctx.spec.framework_for(ctx.profile.id)
     if framework is None:
         return
-    for bound in p.scope:
-        if not ctx.usable(bound):
-            continue
-        for sptr, scope in ctx.resolve(bound):
-            if not isinstance(scope, Mapping):
-                continue
-            ctx.checked()
-            present = {
-                text_of(item.get(p.field))
-                for _, item in walk(scope, sptr, p.items)
-                if isinstance(item, Mapping) and p.where(item)
-            }
-            name = text_of(scope.get("name")) or text_of(scope.get("unit_name")) or ""
-            for level1 in framework.required:
-                if level1 not in present:
-                    yield Violation(sptr, {"missing": level1, "name": name, "framework": framework.title})
+    for sptr, scope in ctx.objects(p.scope):
+        ctx.checked()
+        present = {
+            text_of(item.get(p.field))
+            for _, item in walk(scope, sptr, p.items)
+            if isinstance(item, Mapping) and p.where(item)
+        }
+        name = text_of(scope.get("name")) or text_of(scope.get("unit_name")) or ""
+        for level1 in framework.required:
+            if level1 not in present:
+                yield Violation(sptr, {"missing": level1, "name": name, "framework": framework.title})
 
 
 @dataclass(frozen=True)
