@@ -34,7 +34,7 @@ from typing import Any
 
 __all__ = ["main"]
 
-SECTIONS = ("single", "sizes", "batch", "cold")
+SECTIONS = ("single", "sizes", "batch", "cold", "hostile")
 SEED_EXAMPLE = "examples/hunan-changsha-2024/changsha-enterprise-service-center-2024.json"
 
 
@@ -227,6 +227,139 @@ def bench_cold(repeat: int) -> dict[str, Any]:
     }
 
 
+# ------------------------------------------------------------------------------------------ hostile
+HOSTILE_LIMIT_S = 10.0
+HOSTILE_LIMIT_MIB = 500
+HOSTILE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _seed_text() -> str:
+    """The seed on one line, so that the hostile cases can be made by replacing one token."""
+    return json.dumps(json.loads(_seed_bytes()), ensure_ascii=False)
+
+
+def _replace_once(text: str, old: str, new: str) -> str:
+    if old not in text:
+        raise SystemExit(f"hostile bench: the seed no longer holds {old!r}")
+    return text.replace(old, new, 1)
+
+
+def _many_rows(text: str, budget: int) -> str:
+    """The seed whose basic-expenditure table repeats a broken row until the file is ``budget`` bytes:
+    every copy carries text where amounts belong, so the document has tens of thousands of findings."""
+    document = json.loads(text)
+    table = document["tables"]["basic_expenditure"]
+    row = dict(table["rows"][-1])
+    for key in ("total", "personnel", "public"):
+        if key in row:
+            row[key] = "二〇二四年"
+    one = len(json.dumps(row, ensure_ascii=False).encode("utf-8")) + 2
+    copies = max(1, (budget - len(text.encode("utf-8"))) // one - 10)
+    table["rows"] = table["rows"] + [row] * copies
+    return json.dumps(document, ensure_ascii=False)
+
+
+def _hostile_cases() -> list[tuple[str, bytes]]:
+    """Files of at most 20 MB, each built to hit one class of the hostile-input audit (issue 10)."""
+    seed = _seed_text()
+    amount = '"amount": 184.0'
+    title = '"title": "2024年项目支出绩效目标表"'
+    value = '"value": "全年"'
+    big = HOSTILE_MAX_BYTES
+    room = big - len(seed.encode("utf-8")) - 1000
+    cases: list[tuple[str, str]] = [
+        ("amount 1e30", _replace_once(seed, amount, '"amount": 1e30')),
+        ("amount 1E+999999", _replace_once(seed, amount, '"amount": 1E+999999')),
+        ("amount 1E+99999999999999999999", _replace_once(seed, amount, '"amount": 1E+99999999999999999999')),
+        ("amount 1E-999999999", _replace_once(seed, amount, '"amount": 1E-999999999')),
+        ("narrative 1E+999999", _replace_once(seed, '"total": 2314.68', '"total": 1E+999999')),
+        ("title 1E+999999999", _replace_once(seed, title, '"title": 1E+999999999')),
+        ("indicator value of 1,000,000 digits", _replace_once(seed, value, '"value": "' + "9" * 1_000_000 + '"')),
+        ("indicator value of 60,000 spaces", _replace_once(seed, value, '"value": "' + " " * 60_000 + '"')),
+        ("indicator value of 20 MB of spaces", _replace_once(seed, value, '"value": "' + " " * room + '"')),
+        ("indicator value of 20 MB of digits", _replace_once(seed, value, '"value": "' + "9" * room + '"')),
+        (
+            "lone surrogates in 100,000 keys",
+            _replace_once(
+                seed,
+                '"remark": null}',
+                '"remark": null, ' + ", ".join(f'"\\udc00{i}": 1' for i in range(100_000)) + "}",
+            ),
+        ),
+        ("nesting of 145 KB", _replace_once(seed, value, '"value": ' + "[" * 72_000 + "]" * 72_000)),
+        ("nesting of 20 MB", _replace_once(seed, value, '"value": ' + "[" * (room // 2) + "]" * (room // 2))),
+        ("20 MB with tens of thousands of findings", _many_rows(seed, big)),
+        ("a 20 MB key", _replace_once(seed, '"remark": null}', '"remark": null, "' + "k" * room + '": 1}')),
+    ]
+    line = seed
+    record = _replace_once(line, '"value": "全年"', '"value": "' + " " * (room - 2 * len(line.encode("utf-8"))) + '"')
+    cases.append(("JSON Lines: a 20 MB record between good ones", "\n".join([line, record, line]) + "\n"))
+    out = []
+    for name, text in cases:
+        data = text.encode("utf-8", "surrogatepass")
+        if len(data) > big:
+            data = data[:big]  # still a hostile input: the reader must say where the JSON breaks
+        out.append((name, data))
+    return out
+
+
+def _hostile_child(path: str, fmt: str, timeout: float) -> None:
+    """Run inside a fresh interpreter: validate one file through the command line; print time, exit code,
+    peak memory of the validating process and whether standard error holds a traceback."""
+    import resource
+
+    started = time.perf_counter()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "budget_disclosure", "validate", "--format", fmt, path],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=False,
+            timeout=timeout,
+        )
+        code, traceback = result.returncode, b"Traceback" in result.stderr
+    except subprocess.TimeoutExpired:
+        code, traceback = None, False
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    print(json.dumps({"seconds": elapsed, "exit": code, "peak_rss_kib": peak, "traceback": traceback}))
+
+
+def bench_hostile(formats: tuple[str, ...] = ("text", "json", "sarif")) -> list[dict[str, Any]]:
+    """Each hostile file through the command line in every report format, in a fresh process: it must end
+    in findings or a clear input error (exit 1 or 2), in under 10 s and 500 MiB."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, (name, data) in enumerate(_hostile_cases()):
+            path = Path(tmp) / f"hostile-{index}.{'jsonl' if name.startswith('JSON Lines') else 'json'}"
+            path.write_bytes(data)
+            for fmt in formats:
+                child = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "budget_disclosure.bench",
+                        "_hostile-child",
+                        str(path),
+                        fmt,
+                        str(HOSTILE_LIMIT_S * 6),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                r = dict(json.loads(child.stdout))
+                ok = (
+                    r["exit"] in (1, 2)
+                    and not r["traceback"]
+                    and r["seconds"] < HOSTILE_LIMIT_S
+                    and r["peak_rss_kib"] / 1024 < HOSTILE_LIMIT_MIB
+                )
+                out.append({"case": name, "bytes": len(data), "format": fmt, **r, "ok": ok})
+            path.unlink()
+    return out
+
+
 # ------------------------------------------------------------------------------------------ report
 def _print(results: dict[str, Any]) -> None:
     env = results["environment"]
@@ -264,12 +397,27 @@ def _print(results: dict[str, Any]) -> None:
         print(f"  python -c pass                          {c['python_-c_pass_ms']:7.0f} ms")
         print(f"  budget-disclosure --version             {c['version_ms']:7.0f} ms")
         print(f"  budget-disclosure validate <seed>       {c['validate_one_ms']:7.0f} ms")
+    if "hostile" in results:
+        rows = results["hostile"]
+        limits = f"{HOSTILE_LIMIT_S:.0f} s, {HOSTILE_LIMIT_MIB} MiB"
+        print(f"\n## hostile: each file through the command line (limits {limits})")
+        print(f"  {'case':<46} {'bytes':>11} {'format':<6} {'seconds':>8} {'MiB':>6} exit  verdict")
+        for r in rows:
+            verdict = "ok" if r["ok"] else "FAIL" + (" (traceback)" if r["traceback"] else "")
+            print(
+                f"  {r['case']:<46} {r['bytes']:>11,} {r['format']:<6} {r['seconds']:>8.2f} "
+                f"{r['peak_rss_kib'] / 1024:>6.0f} {r['exit']!s:>4}  {verdict}"
+            )
+        print(f"  → {sum(r['ok'] for r in rows)} of {len(rows)} within the limits")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["_batch-child"]:
         _batch_child(args[1], int(args[2]))
+        return 0
+    if args[:1] == ["_hostile-child"]:
+        _hostile_child(args[1], args[2], float(args[3]))
         return 0
     parser = argparse.ArgumentParser(prog="python -m budget_disclosure.bench", description=__doc__.split("\n")[0])
     parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], help="sections to run (default: all)")
@@ -293,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         results["batch"] = bench_batch(opts.documents)
     if "cold" in sections:
         results["cold"] = bench_cold(max(5, opts.repeat // 5))
+    if "hostile" in sections:
+        results["hostile"] = bench_hostile()
     _print(results)
     if opts.json:
         Path(opts.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
