@@ -122,14 +122,15 @@ def _where_fields(where: Any) -> Iterator[tuple[str, int]]:
 
 
 def check_item_fields(tree: LabelNode, params: Mapping[str, Any], rule_id: str, file: str, line: int) -> None:
-    """Every field a ``where`` filter or a ``unit_field`` names exists in the items it filters.
+    """Every field a ``where`` filter, ``field`` or ``unit_field`` names exists in the items of the rule.
 
     A filter on a field the items do not have admits nothing (or everything), so a misspelt name would
     otherwise turn the rule off without a word.
     """
     fields = list(_where_fields(params.get("where")))
-    if isinstance(params.get("unit_field"), str):
-        fields.append((params["unit_field"], _line(params, "unit_field", line)))
+    for key in ("field", "unit_field"):
+        if isinstance(params.get(key), str):
+            fields.append((params[key], _line(params, key, line)))
     if not fields:
         return
     for text, node in _item_nodes(tree, params):
