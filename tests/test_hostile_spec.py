@@ -126,22 +126,31 @@ FIELDS = {
         "indicators.cost-within-money",
         "{all: [{field: level2, in: [经济成本指标]}",
         "{all: [{field: level_2, in: [经济成本指标]}",
+        "level_2",
     ),
     "unit_field of bounds": (
         "indicators.cost-within-money",
         "      unit_field: unit\n      max: {field: amount}",
         "      unit_field: units\n      max: {field: amount}",
+        "units",
+    ),
+    "field of code_list (defaults to name)": (
+        "narrative.function-names",
+        "      check: current_name\n",
+        "      check: current_name\n      field: nam\n",
+        "nam\n",
     ),
 }
 
 
 @pytest.mark.parametrize("name", list(FIELDS))
 def test_a_field_the_items_lack_is_refused(tmp_path: Path, name: str) -> None:
-    rule, old, new = FIELDS[name]
+    rule, old, new, bad = FIELDS[name]
+    file = "rules/narrative.yaml" if rule.startswith("narrative.") else "rules/indicators.yaml"
     root = spec_copy(tmp_path / "spec")
-    line = _edit(root, "rules/indicators.yaml", old, new)
+    line = _edit(root, file, old, new) + new[: new.index(bad)].count("\n")
     error = _refused(root)
-    _names(error, "rules/indicators.yaml", line, rule)
+    _names(error, file, line, rule)
     assert "no field" in str(error)
 
 
@@ -249,6 +258,16 @@ def test_a_number_outside_its_range_is_refused(tmp_path: Path, name: str) -> Non
         Spec(root)
     _names(info.value, file, line, rule)
     assert says in str(info.value)
+
+
+@pytest.mark.parametrize(("levels", "says"), [("[3, 5, 9]", "9 is not one of"), ("[5, 3, 7]", "increasing")])
+def test_code_list_levels_outside_the_code_lengths_are_refused(tmp_path: Path, levels: str, says: str) -> None:
+    root = spec_copy(tmp_path / "spec")
+    rel = "rules/codelists/function-2024.yaml"
+    line = _edit(root, rel, "levels: [3, 5, 7]", f"levels: {levels}")
+    error = _refused(root)
+    _names(error, rel, line, None)
+    assert says in str(error)
 
 
 # ---------------------------------------------------------------------------------------- 5 $ref
