@@ -159,11 +159,9 @@ def test_a_when_condition_on_a_missing_field_is_refused(tmp_path: Path) -> None:
     old = "    when: [{zero: fiscal_summary:income.prior_year_carryover}]\n"
     line = _edit(root, "rules/fiscal_summary.yaml", old, old.replace("carryover", "carryovr"))
     text = (root / "rules" / "fiscal_summary.yaml").read_text(encoding="utf-8").splitlines()
-    rule_line, rule = next(
-        (n, t.split("id: ")[1]) for n, t in reversed(list(enumerate(text[:line], 1))) if "  - id: " in t
-    )
+    rule = next(t.split("id: ")[1] for t in reversed(text[:line]) if t.startswith("  - id: "))
     error = _refused(root)
-    _names(error, "rules/fiscal_summary.yaml", rule_line, rule)
+    _names(error, "rules/fiscal_summary.yaml", line, rule)
     assert "no field 'prior_year_carryovr'" in str(error)
 
 

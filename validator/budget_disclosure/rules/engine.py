@@ -77,7 +77,8 @@ class Engine:
             ) from None
         except (ValueError, KeyError, TypeError) as exc:
             message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-            raise SpecError(message, file=rule.file, line=rule.line, rule=rule.id) from None
+            line = getattr(exc, "line", None) or rule.line  # a condition knows its own line
+            raise SpecError(message, file=rule.file, line=line, rule=rule.id) from None
         return Compiled(rule, prepared, frozenset(needs), when)
 
     def rules_for(self, profile: str) -> list[Compiled]:
