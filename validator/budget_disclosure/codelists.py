@@ -52,6 +52,8 @@ def load_codelist(path: Path, rel: str, schemas: Mapping[str, Any], base_uri: st
     by_name: dict[str, list[str]] = {}
     by_former: dict[str, list[str]] = {}
     levels = tuple(raw["levels"])
+    if list(levels) != sorted(set(levels)):
+        raise SpecError(f"levels {list(levels)} are not in increasing order", file=rel, line=raw.line_of("levels"))
     for item in raw["codes"]:
         code = item["code"]
         line = getattr(item, "line", None)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .findings import Finding, Severity
-from .rules.model import render
+from .rules.templates import render
 from .spec import Spec
 
 __all__ = ["emit", "show"]

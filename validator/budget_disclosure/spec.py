@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urldefrag, urljoin
 
 from .codelists import CodeList, Framework, load_codelist, load_framework
 from .errors import SpecError
 from .labels import LabelNode, build_label_tree, make_resolver
 from .metacheck import check_spec_file
+from .pointer import escape
 from .rules.model import RuleDef, RuleGroup, rule_from_yaml
-from .specfiles import SpecFiles, spec_root
+from .specfiles import SpecFiles, read_spec_file, spec_root
 from .yamlload import load_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,11 +53,13 @@ class ProfileInfo:
     settings: Mapping[str, Any]
 
 
-def _read_json(path: Path, root: Path) -> Any:
+def _read_json(path: Path, rel: str) -> Any:
+    data = read_spec_file(path, rel)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SpecError(f"cannot read JSON: {exc}", file=str(path.relative_to(root))) from None
+        return json.loads(data.decode("utf-8"))
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        raise SpecError(f"cannot read JSON: {str(exc).split(':', 1)[0]}", file=rel, line=line) from None
 
 
 class Spec:
@@ -64,7 +68,6 @@ class Spec:
     def __init__(self, root: Path | None = None) -> None:
         located = SpecFiles(root)
         self.root = located.root
-        rules_dir = located.rules_dir
         self.version = located.version
         self.files = located.files
         self.digest = located.digest
@@ -74,13 +77,14 @@ class Spec:
         self.schema_files: dict[str, str] = {}
         for rel, path in self.files.items():
             if rel.startswith("schemas/") and rel.endswith(".json"):
-                schema = _read_json(path, self.root)
+                schema = _read_json(path, rel)
                 sid = schema.get("$id")
                 if not isinstance(sid, str):
                     raise SpecError("schema has no $id", file=rel)
                 self.schemas[sid] = schema
                 self.schema_files[sid] = rel
         self.base_uri = self._uri_of("schemas/document.json").rsplit("/", 1)[0] + "/"
+        check_refs(self.schemas, self.schema_files, self.base_uri, self.files)
         document = self.schemas[self.document_uri]
 
         # Tables, in the order document.json lists them.
@@ -96,11 +100,11 @@ class Spec:
         # Rule groups.
         self.groups: dict[str, RuleGroup] = {}
         self.rules: dict[str, RuleDef] = {}
-        self._load_rules(rules_dir)
+        self._load_rules()
 
         # Profiles: the table set from schemas/profiles/*.json, the rule groups from rules/profiles.yaml.
         self.profiles: dict[str, ProfileInfo] = {}
-        self._load_profiles(rules_dir)
+        self._load_profiles()
 
     # ------------------------------------------------------------------ loading
     def _uri_of(self, rel: str) -> str:
@@ -113,11 +117,11 @@ class Spec:
     def document_uri(self) -> str:
         return self.base_uri + "document.json"
 
-    def _load_rules(self, rules_dir: Path) -> None:
-        for path in sorted(rules_dir.glob("*.yaml")):
-            if path.name == PROFILES_FILE:
+    def _load_rules(self) -> None:
+        # From the checked inventory (specfiles), never from a second listing of the folder.
+        for rel, path in sorted(self.files.items()):
+            if rel.count("/") != 1 or not rel.endswith(".yaml") or rel == f"rules/{PROFILES_FILE}":
                 continue
-            rel = str(path.relative_to(self.root))
             raw = load_yaml(path, display=rel)
             check_spec_file(raw, self.base_uri + "rules.schema.json", self.schemas, rel)
             group = raw["group"]
@@ -141,9 +145,11 @@ class Spec:
                 group, title["zh"], title["en"], desc.get("zh", ""), desc.get("en", ""), rel, tuple(rules)
             )
 
-    def _load_profiles(self, rules_dir: Path) -> None:
+    def _load_profiles(self) -> None:
         rel = f"rules/{PROFILES_FILE}"
-        raw = load_yaml(rules_dir / PROFILES_FILE, display=rel)
+        if rel not in self.files:
+            raise SpecError("missing", file=rel)
+        raw = load_yaml(self.files[rel], display=rel)
         check_spec_file(raw, self.base_uri + "profiles.schema.json", self.schemas, rel)
         settings = raw["profiles"]
         for uri, file in sorted(self.schema_files.items(), key=lambda kv: kv[1]):
@@ -246,6 +252,78 @@ class Spec:
         from .labels import location
 
         return location(self.labels, document, pointer)
+
+
+_DATA_KEYWORDS = frozenset({"const", "enum", "examples", "default"})  # their values are data, not schemas
+
+
+def check_refs(
+    schemas: Mapping[str, Any], schema_files: Mapping[str, str], base_uri: str, files: Mapping[str, Path]
+) -> None:
+    """Every ``$id`` lies under the spec's base and every ``$ref`` resolves to a schema of the folder.
+
+    A vendored schema could otherwise point a validator at a URL, a ``file:`` path or a ``../`` escape;
+    refused here, before any schema is compiled, so no backend ever tries to fetch or open one.
+    """
+    resolve = make_resolver(schemas)
+    resolved: set[str] = set()
+
+    def refuse(message: str, rel: str, schema: Any, bad: Any, key: str) -> SpecError:
+        from .locate import line_col, positions  # only when there is an error to place
+
+        text = read_spec_file(files[rel], rel).decode("utf-8")
+        ptr = _pointer_of(schema, bad)
+        offset = None if ptr is None else positions(text).get(f"{ptr}/{escape(key)}")
+        return SpecError(message, file=rel, line=None if offset is None else line_col(text, offset)[0])
+
+    for sid, schema in schemas.items():  # every $id first: a $ref to a moved schema would hide the cause
+        if not sid.startswith(base_uri):
+            raise refuse(
+                f"$id {sid[:200]!r} lies outside the spec's base {base_uri}", schema_files[sid], schema, schema, "$id"
+            )
+    for sid, schema in schemas.items():
+        rel = schema_files[sid]
+        stack: list[tuple[Any, str]] = [(schema, sid)]
+        while stack:
+            node, base = stack.pop()
+            if isinstance(node, list):
+                stack.extend((v, base) for v in node)
+                continue
+            if not isinstance(node, dict):
+                continue
+            if isinstance(node.get("$id"), str):
+                base = urljoin(base, node["$id"])
+                if not base.startswith(base_uri):
+                    raise refuse(
+                        f"$id {node['$id'][:200]!r} lies outside the spec's base {base_uri}", rel, schema, node, "$id"
+                    )
+            for key in ("$ref", "$dynamicRef"):
+                ref = node.get(key)
+                if not isinstance(ref, str):
+                    continue
+                target = urljoin(base, ref)
+                if target in resolved:
+                    continue
+                if urldefrag(target)[0] not in schemas or not target.startswith(base_uri):
+                    raise refuse(f"{key} {ref[:200]!r} points outside the spec folder", rel, schema, node, key)
+                try:
+                    resolve(target)
+                except (KeyError, IndexError, ValueError, TypeError):
+                    raise refuse(f"{key} {ref[:200]!r} does not resolve", rel, schema, node, key) from None
+                resolved.add(target)
+            stack.extend((v, base) for k, v in node.items() if k not in _DATA_KEYWORDS)
+
+
+def _pointer_of(node: Any, target: Any, ptr: str = "") -> str | None:
+    """The JSON Pointer of ``target`` (by identity) inside ``node``; only used to place an error."""
+    if node is target:
+        return ptr
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        found = _pointer_of(child, target, f"{ptr}/{escape(key)}")
+        if found is not None:
+            return found
+    return None
 
 
 _LOCK = threading.Lock()

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from .errors import SpecError
+from .specfiles import read_spec_file
 
 __all__ = ["LineDict", "load_yaml"]
 
@@ -18,9 +19,14 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LineDict(dict[str, Any]):
-    """A mapping that remembers the line (1-based) it starts on in its YAML file."""
+    """A mapping that remembers the line (1-based) it starts on in its YAML file, and the line of each key."""
 
     line: int = 0
+    key_lines: dict[str, int] | None = None
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key`` (of the mapping itself when the key is not there)."""
+        return (self.key_lines or {}).get(key, self.line)
 
 
 class _Loader(_Base):  # type: ignore[misc]
@@ -31,6 +37,7 @@ def _mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
+    out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
@@ -38,6 +45,7 @@ def _mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
         if key in out:
             raise SpecError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
         out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
     return out
 
 
@@ -76,12 +84,12 @@ def _check_expansion(value: Any) -> None:
 
 
 def load_yaml(path: Path, *, display: str | None = None) -> Any:
-    """Load one YAML file safely; errors name the file and line."""
+    """Load one YAML file safely (at most ``MAX_FILE_BYTES``); errors name the file and line."""
     name = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"cannot read: {exc}", file=name) from None
+        text = read_spec_file(path, name).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"not UTF-8 text (byte {exc.start})", file=name) from None
     try:
         value = yaml.load(text, Loader=_Loader)
         _check_expansion(value)

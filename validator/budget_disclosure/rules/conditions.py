@@ -11,7 +11,7 @@ from .bind import bind_ref, table_node
 from .context import Context
 from .values import text_of
 
-__all__ = ["compile_when"]
+__all__ = ["ConditionError", "compile_when"]
 
 Predicate = Callable[[Context], bool]
 
@@ -45,6 +45,19 @@ def _one(tree: LabelNode, cond: Mapping[str, Any]) -> Predicate:
     raise ValueError(f"unknown condition {kind!r}")  # pragma: no cover - the rules schema admits no other
 
 
+class ConditionError(ValueError):
+    """A condition that names something the schemas lack; ``line`` is the condition's own line."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def compile_when(tree: LabelNode, when: tuple[Mapping[str, Any], ...]) -> Predicate:
-    preds = [_one(tree, c) for c in when]
+    preds = []
+    for cond in when:
+        try:
+            preds.append(_one(tree, cond))
+        except ValueError as exc:
+            raise ConditionError(str(exc), getattr(cond, "line", None)) from None
     return lambda ctx: all(p(ctx) for p in preds)

@@ -9,6 +9,7 @@ last pass groups arithmetic findings under the one cell that explains them all, 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ from .bind import refs_in, table_node
 from .conditions import compile_when
 from .context import Compiled, Context, Evaluation, Violation
 from .kinds import EXTERNAL_KINDS, KINDS
+from .loadcheck import check_item_fields
 from .model import RuleDef
 from .refs import parse_ref
 
@@ -56,6 +58,7 @@ class Engine:
     def _compile(self, rule: RuleDef) -> Compiled:
         tree = self.spec.labels
         try:
+            check_item_fields(tree, rule.params, rule.id, rule.file, rule.line)
             prepared = KINDS[rule.kind].prepare(self.spec, rule.params)
             when = compile_when(tree, rule.when)
             needs: set[str] = set()
@@ -68,9 +71,14 @@ class Engine:
             if "table" in rule.params:
                 table_node(tree, rule.params["table"])
                 needs.add(rule.params["table"])
+        except re.error as exc:  # the loader compiles every pattern first; this is the safety net
+            raise SpecError(
+                f"invalid regular expression: {exc}", file=rule.file, line=rule.line, rule=rule.id
+            ) from None
         except (ValueError, KeyError, TypeError) as exc:
             message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-            raise SpecError(message, file=rule.file, line=rule.line, rule=rule.id) from None
+            line = getattr(exc, "line", None) or rule.line  # a condition knows its own line
+            raise SpecError(message, file=rule.file, line=line, rule=rule.id) from None
         return Compiled(rule, prepared, frozenset(needs), when)
 
     def rules_for(self, profile: str) -> list[Compiled]:

@@ -1,16 +1,16 @@
-"""Rule definitions as loaded from the YAML rule files: frozen, validated at load."""
+"""Rule definitions as loaded from the YAML rule files: frozen, validated at load (``loadcheck``)."""
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SpecError
 from ..findings import Severity
+from .loadcheck import check_rule
 
-__all__ = ["RuleDef", "RuleGroup", "render"]
+__all__ = ["RuleDef", "RuleGroup", "rule_from_yaml"]
 
 
 @dataclass(frozen=True)
@@ -52,33 +52,12 @@ class RuleGroup:
     rules: tuple[RuleDef, ...]
 
 
-class _Values(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def render(template: str, values: Mapping[str, Any]) -> str:
-    """Fill a message template; a placeholder with no value stays visible rather than failing."""
-    return template.format_map(_Values(values))
-
-
-def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
 def rule_from_yaml(raw: Mapping[str, Any], group: str, file: str) -> RuleDef:
     line = getattr(raw, "line", 0)
     rid = raw["id"]
     if not rid.startswith(group + "."):
         raise SpecError(f"rule id must start with the group name {group!r}.", file=file, line=line, rule=rid)
-    for key in ("message", "title"):
-        for lang in ("zh", "en"):
-            try:
-                placeholders(raw[key][lang])
-            except ValueError as exc:
-                raise SpecError(
-                    f"{key}.{lang} is not a valid template: {exc}", file=file, line=line, rule=rid
-                ) from None
+    check_rule(raw, rid, file)
     desc = raw.get("description") or {}
     return RuleDef(
         id=rid,

@@ -1,0 +1,83 @@
+"""Message templates: ``{name}`` is replaced by the value of that name, and nothing else happens.
+
+A rule file is data another project may edit, so its messages are not ``str.format`` strings: a format
+string can reach attributes (``{value.__class__}``), items (``{value[0]}``), positions (``{0}``) and
+format specs (``{value:>300000000}``). Here a placeholder is a plain name, ``{{`` and ``}}`` are
+literal braces, and anything else is refused when the spec loads (``template_problem``). ``render``
+only ever inserts ``str`` of a named value, so even a template that bypassed the loader can do no more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["PROVIDES", "placeholders", "render", "template_problem"]
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+# Escaped braces, a placeholder, or any other use of a brace (which is refused at load).
+_TOKEN = re.compile(r"\{\{|\}\}|\{(" + _NAME + r")\}|\{[^{}]*\}?|\}")
+
+_ARITHMETIC = frozenset({"actual", "expected", "difference", "envelope", "unit", "op", "verdict", "verdict_en"})
+
+# The values each kind reports with a violation, that is the placeholders its rules' messages may use.
+# A kind that starts reporting a new value is added here; a rule that uses a name its kind never
+# reports is refused at load, rather than printing "{name}" in every finding. The external kinds
+# (schema, input) are filled by the schema layer and the reader and are not listed.
+PROVIDES: Mapping[str, frozenset[str]] = {
+    "sum": _ARITHMETIC,
+    "compare": _ARITHMETIC,
+    "row_sum": _ARITHMETIC,
+    "column_sum": _ARITHMETIC,
+    "group_sum": _ARITHMETIC,
+    "rollup": _ARITHMETIC,
+    "rows_match": _ARITHMETIC,
+    "all_zero": frozenset({"actual", "unit"}),
+    "percentage": frozenset({"actual", "expected", "numerator", "denominator", "unit"}),
+    "amount_precision": frozenset({"value", "places", "precision", "unit"}),
+    "empty_statement": frozenset({"table"}),
+    "code_hierarchy": frozenset({"code", "name", "parent", "first", "previous"}),
+    "code_list": frozenset({"code", "name", "expected", "current", "former", "former_en", "funds", "list"}),
+    "codes_match": frozenset({"code", "other"}),
+    "allowed_values": frozenset({"value", "allowed"}),
+    "pattern": frozenset({"value"}),
+    "present": frozenset({"field"}),
+    "numeric_value": frozenset({"value", "value_en", "value_type", "unit"}),
+    "bounds": frozenset({"value", "bound", "bound_unit", "limit", "limit_en"}),
+    "indicator_levels": frozenset({"level1", "level2", "level2_en", "allowed", "framework"}),
+    "coverage": frozenset({"name", "missing", "framework"}),
+    "year_in_text": frozenset({"years", "fiscal_year", "value"}),
+}
+
+
+def template_problem(template: str) -> str | None:
+    """What is wrong with a template, or None: only ``{name}``, ``{{`` and ``}}`` may use braces."""
+    for m in _TOKEN.finditer(template):
+        token = m.group(0)
+        if token in ("{{", "}}") or m.group(1):
+            continue
+        if token == "}":
+            return "a single '}' (write '}}' for a literal brace)"
+        if not token.endswith("}"):
+            return "a '{' that is never closed (write '{{' for a literal brace)"
+        shown = token if len(token) <= 60 else token[:59] + "…"
+        return f"placeholder {shown} is not a plain name; write {{name}} (no attributes, indexes or formats)"
+    return None
+
+
+def placeholders(template: str) -> set[str]:
+    """The names a template substitutes."""
+    return {m.group(1) for m in _TOKEN.finditer(template) if m.group(1)}
+
+
+def render(template: str, values: Mapping[str, Any]) -> str:
+    """Fill a template; a placeholder with no value, and any malformed brace, stays as written."""
+
+    def one(m: re.Match[str]) -> str:
+        token, name = m.group(0), m.group(1)
+        if name:
+            return str(values[name]) if name in values else token
+        return token[0] if token in ("{{", "}}") else token
+
+    return _TOKEN.sub(one, template)
