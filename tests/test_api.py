@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import pytest
 
@@ -63,8 +64,28 @@ def test_select_and_ignore_filter_by_rule_and_group() -> None:
     doc["tables"]["income"]["rows"][0]["total"] = "1"
     everything = {f.rule for f in validate(doc).findings}
     assert {"schema.table-missing", "schema.amount-type"} <= everything
-    assert {f.rule for f in validate(doc, select=["schema.table-missing"]).findings} == {"schema.table-missing"}
-    assert not [f for f in validate(doc, ignore=["schema"]).findings if f.rule.startswith("schema.")]
+    doc["tables"]["three_public_expenses"]["total_row"]["subtotal"] = Decimal("999")
+    selected = {f.rule for f in validate(doc, select=["three_public"]).findings}
+    assert {r.split(".")[0] for r in selected} == {"schema", "three_public"}
+    ignored = {f.rule for f in validate(doc, ignore=["three_public"]).findings}
+    assert not any(r.startswith("three_public.") for r in ignored) and "schema.table-missing" in ignored
+
+
+@pytest.mark.parametrize("names", [{"ignore": ["schema"]}, {"select": ["schema.table-missing"]}, {"ignore": ["input"]}])
+def test_input_and_schema_findings_cannot_be_filtered(names: dict[str, list[str]]) -> None:
+    with pytest.raises(ValueError, match="always reported"):
+        validate(load_json(CLEAN), **names)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("names", [{"ignore": ["no-such-group"]}, {"select": ["three_public.no-such-rule"]}])
+def test_an_unknown_rule_or_group_is_an_error_not_a_silent_pass(names: dict[str, list[str]]) -> None:
+    with pytest.raises(ValueError, match="unknown rule or group"):
+        validate(load_json(CLEAN), **names)  # type: ignore[arg-type]
+
+
+def test_a_document_that_cannot_be_read_is_never_selected_away() -> None:
+    report = validate(b"{not json", select=["three_public"])
+    assert not report.valid and [f.rule for f in report.findings] == ["input.not-json"]
 
 
 def test_validators_are_compiled_once_and_shared_across_threads() -> None:

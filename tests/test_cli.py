@@ -350,3 +350,19 @@ def test_schema_bundle_is_self_contained_and_agrees(tmp_path: Path, spec: Spec, 
     for doc in docs:
         if doc is not None:
             assert standalone.is_valid(doc) == reference.is_valid(doc)
+
+
+def test_an_unreadable_document_is_never_filtered_into_a_pass(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    result = invoke("validate", "--format", "json", "--select", "indicators", str(broken))
+    assert result.exit_code != 0
+    (doc,) = json.loads(result.output)["documents"]
+    assert doc["valid"] is False and [f["rule"] for f in doc["findings"]] == ["input.not-json"]
+    junit = invoke("validate", "--format", "junit", "--ignore", "indicators", str(broken))
+    assert junit.exit_code != 0 and "input.not-json" in junit.output
+
+
+def test_ignoring_input_or_schema_findings_is_a_usage_error() -> None:
+    result = invoke("validate", "--ignore", "schema", str(CLEAN))
+    assert result.exit_code == 2 and "always reported" in result.output

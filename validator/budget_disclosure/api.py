@@ -16,7 +16,14 @@ __all__ = ["Selector", "validate"]
 
 
 class Selector:
-    """Which rules to report: ``select`` and ``ignore`` name rule ids or groups (the part before the dot)."""
+    """Which rules to report: ``select`` and ``ignore`` name rule ids or groups (the part before the dot).
+
+    They choose among the *checks*. Findings of the groups in ``PRECONDITIONS`` (the document could not be
+    read, or does not have the form of a disclosure) are always reported: a document that cannot be read
+    or is schema-broken is never reported as passing, whatever the selection.
+    """
+
+    PRECONDITIONS = ("input", "schema")
 
     def __init__(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> None:
         self.select = tuple(select or ())
@@ -28,6 +35,8 @@ class Selector:
         return any(n in (rule_id, group) for n in names)
 
     def __call__(self, rule_id: str) -> bool:
+        if rule_id.split(".", 1)[0] in self.PRECONDITIONS:
+            return True
         if self.select and not self._hit(rule_id, self.select):
             return False
         return not self._hit(rule_id, self.ignore)
@@ -35,6 +44,20 @@ class Selector:
     @property
     def active(self) -> bool:
         return bool(self.select or self.ignore)
+
+    def problems(self, spec: Spec) -> list[str]:
+        """What is wrong with the names (unknown, or a precondition group that cannot be filtered); in English."""
+        known = set(spec.rules) | set(spec.groups)
+        out = []
+        unknown = [n for n in (*self.select, *self.ignore) if n not in known]
+        if unknown:
+            out.append(f"unknown rule or group: {', '.join(unknown)}")
+        fixed = [n for n in (*self.select, *self.ignore) if n in known and n.split(".", 1)[0] in self.PRECONDITIONS]
+        if fixed:
+            out.append(
+                f"{', '.join(fixed)}: input and schema findings are always reported and cannot be selected or ignored"
+            )
+        return out
 
 
 def validate(
@@ -53,11 +76,15 @@ def validate(
     ``source`` is a parsed document (a dict), a path, bytes, a binary file object or JSON text.
     ``profile`` overrides the profile the document names. ``strict_arithmetic`` compares amounts
     exactly instead of within their rounding envelopes. ``select``/``ignore`` filter rule ids or
-    groups. Problems in the document are findings; a missing or unreadable file raises ``InputError``;
-    a broken spec raises ``SpecError``.
+    groups (a ``ValueError`` names an unknown one; input and schema findings are always reported).
+    Problems in the document are findings; a missing or unreadable file raises ``InputError``; a broken
+    spec raises ``SpecError``.
     """
     spec = spec or get_spec()
     selector = Selector(select, ignore)
+    wrong = selector.problems(spec)
+    if wrong:
+        raise ValueError("; ".join(wrong))
     policy = "strict" if strict_arithmetic else "rounding-aware"
     result = read(source, name=name, limits=limits)
     label = name or result.name

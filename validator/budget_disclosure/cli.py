@@ -122,12 +122,12 @@ def validate(
     from .reporters import REPORTERS, RunInfo, Summary
 
     spec = _spec_or_exit()
-    known = set(spec.rules) | set(spec.groups)
-    unknown = [name for name in (*select, *ignore) if name not in known]
-    if unknown:
+    from .api import Selector
+
+    wrong = Selector(select, ignore).problems(spec)
+    if wrong:
         raise click.BadParameter(
-            f"unknown rule or group: {', '.join(unknown)} (see: budget-disclosure rules list)",
-            param_hint="--select/--ignore",
+            f"{'; '.join(wrong)} (see: budget-disclosure rules list)", param_hint="--select/--ignore"
         )
     if profile is not None and profile not in spec.profiles:
         raise click.BadParameter(
