@@ -1,23 +1,30 @@
 """The ``budget-disclosure`` command: a thin click layer over the library.
 
 Exit codes: 0 when nothing reaches ``--fail-on``; 1 when findings do; 2 for usage errors, unreadable
-input and spec errors.
+input, a report that cannot be written and spec errors; 3 when the validator met an internal error (a
+bug) on some document, the others being reported all the same; 130 and 143 when interrupted by SIGINT
+or SIGTERM. No traceback reaches the user.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 
 import click
 
 from ._version import __version__
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMATS = ("text", "json", "sarif", "junit")
+MAX_BYTES_CEILING = 1024**3  # no disclosure comes near 1 GiB; a larger limit is a typo
 
 
 def _spec_or_exit() -> Any:
@@ -61,7 +68,8 @@ def main() -> None:
     """Validate Chinese department budget disclosures (部门预算公开) against the open spec.
 
     \b
-    Exit codes: 0 nothing reaches --fail-on · 1 findings do · 2 usage, input or spec error.
+    Exit codes: 0 nothing reaches --fail-on · 1 findings do · 2 usage, input, output or spec error
+    · 3 internal error on some document (the others are reported) · 130/143 interrupted.
     """
 
 
@@ -87,15 +95,20 @@ def main() -> None:
 )
 @click.option("--strict-arithmetic", is_flag=True, help="Compare amounts exactly, without rounding envelopes.")
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True, help="Worker processes (0: one per CPU)."
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes (0: one per CPU; never more than CPUs or documents).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
 @click.option(
     "--max-bytes",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_BYTES_CEILING),
     default=20 * 1024 * 1024,
     show_default=True,
-    help="Refuse files larger than this.",
+    help="Refuse documents (files, standard input, JSON Lines records) larger than this many bytes (at most 1 GiB).",
 )
 def validate(
     paths: tuple[str, ...],
@@ -114,6 +127,11 @@ def validate(
 
     PATHS are files, folders (searched recursively for *.json, *.jsonl and *.ndjson), JSON Lines files
     (one disclosure per line) or - for standard input.
+
+    \b
+    Exit codes: 0 nothing reaches --fail-on · 1 findings do · 2 usage error, input that cannot be
+    read, a report that cannot be written, or a broken spec · 3 internal error on some document
+    (reported as that document's error; the others are validated) · 130/143 interrupted.
     """
     from .batch import Options, cpu_count, expand, run
     from .errors import SpecError
@@ -133,15 +151,19 @@ def validate(
         raise click.BadParameter(
             f"unknown profile {profile!r}; known: {', '.join(spec.profiles)}", param_hint="--profile"
         )
-    workers = jobs or cpu_count()
+    workers = min(jobs or cpu_count(), cpu_count())
     stream: TextIO
     if output:
+        clash = _output_clash(output, paths)
+        if clash is not None:
+            raise click.BadParameter(clash, param_hint="--output")
         try:
             stream = open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise click.BadParameter(f"cannot write {output}: {exc.strerror or exc}", param_hint="--output") from None
     else:
         stream = sys.stdout
+    sink = _Sink(stream, output or "<stdout>")
     color = output is None and fmt == "text" and _is_tty(stream) and "NO_COLOR" not in os.environ
     options = Options(
         profile=profile,
@@ -152,27 +174,156 @@ def validate(
         positions=fmt in ("text", "sarif"),
     )
     info = RunInfo(spec, options, Severity(fail_on), lang, color, __version__)
-    reporter = REPORTERS[fmt](stream, info)
+    reporter = REPORTERS[fmt](sink, info)
     summary = Summary()
-    progress = _progress(paths)
-    try:
-        reporter.begin()
-        # Jobs are expanded lazily: a JSON Lines file of any length is read one line at a time.
-        for result in run(expand(paths, stdin=sys.stdin.buffer), options, workers):
-            summary.add(result, info.fail_on)
-            reporter.document(result)
-            progress.update(1)
-        reporter.end(summary)
-    except SpecError as exc:
-        click.echo(f"budget-disclosure: spec error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    finally:
-        progress.finish()
-        if output:
-            stream.close()
+    progress = _progress(paths, max_bytes)
+    results: Iterator[Any] = iter(())
+    code: int | None = None
+    with _signals_raise():
+        open_report = False  # begun and not yet ended: a failure can still close it
+        try:
+            reporter.begin()
+            open_report = True
+            # Jobs are expanded lazily: a JSON Lines file of any length is read one line at a time.
+            results = run(expand(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes), options, workers)
+            for result in results:
+                summary.add(reporter.report(result), info.fail_on)
+                progress.update(1)
+            open_report = False
+            reporter.end(summary)
+            sink.flush()
+        except SpecError as exc:
+            code = _fail(f"spec error: {exc}", EXIT_USAGE)
+        except _OutputError as exc:
+            code = _fail(str(exc), EXIT_USAGE)
+            if output is None:
+                _silence_stdout()
+        except _Interrupted as exc:
+            code = _fail(f"interrupted ({signal.Signals(exc.signum).name})", 128 + exc.signum)
+        except KeyboardInterrupt:
+            code = _fail("interrupted (SIGINT)", 128 + signal.SIGINT)
+        except Exception as exc:  # a bug outside any one document: say what, never a traceback
+            code = _fail(f"internal error: {type(exc).__name__}: {exc} (please report it)", EXIT_INTERNAL)
+            if open_report:
+                with contextlib.suppress(Exception):
+                    reporter.end(summary)  # the documents reported so far stay a valid report
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()  # ends every worker process, whatever happened
+            progress.finish()
+            if output:
+                try:
+                    stream.close()
+                except OSError as exc:
+                    if code is None:
+                        code = _fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_USAGE)
+    if code is not None:
+        sys.exit(code)
     if summary.unreadable:
         sys.exit(EXIT_USAGE)
+    if summary.internal:
+        sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_FINDINGS if summary.failing else EXIT_OK)
+
+
+def _fail(message: str, code: int) -> int:
+    with contextlib.suppress(OSError):
+        click.echo(f"budget-disclosure: {message}", err=True)
+    return code
+
+
+class _OutputError(Exception):
+    pass
+
+
+class _Sink:
+    """The report's stream: a failed write (a full disk, a closed pipe) is an error that names the file."""
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self.stream = stream
+        self.name = name
+
+    def write(self, text: str, /) -> int:
+        try:
+            return self.stream.write(text)
+        except OSError as exc:
+            raise _OutputError(f"cannot write {self.name}: {exc.strerror or exc}") from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as exc:
+            raise _OutputError(f"cannot write {self.name}: {exc.strerror or exc}") from None
+
+
+def _silence_stdout() -> None:
+    """After standard output broke (a closed pipe), point it at /dev/null so that the interpreter's
+    own flush at exit has nothing to complain about."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        pass
+
+
+def _output_clash(output: str, paths: tuple[str, ...]) -> str | None:
+    """Why ``--output`` would overwrite or be read as an input, or None: checked before it is opened
+    (opening it truncates it)."""
+    from .batch import JSONL_SUFFIXES
+
+    target = Path(output)
+    resolved = target.resolve()
+    for raw in paths:
+        if raw == "-":
+            continue
+        path = Path(raw)
+        try:
+            if target.exists() and path.exists() and os.path.samefile(target, path):
+                return f"{output} is the input {raw}; the report would overwrite it"
+        except OSError:
+            pass
+        if path.is_dir() and resolved.is_relative_to(path.resolve()) and resolved.suffix in (".json", *JSONL_SUFFIXES):
+            return f"{output} is inside the input folder {raw} and would be read as a document"
+    return None
+
+
+class _Interrupted(BaseException):
+    """SIGINT or SIGTERM: the run stops, every worker ends, and the exit code is 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _signals_raise:
+    """While validating, SIGINT and SIGTERM raise :class:`_Interrupted` in this process (once: later
+    signals are ignored while it cleans up). A worker process forked before it reset its handlers
+    just exits."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __enter__(self) -> None:
+        import threading
+
+        self.saved: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self.owner = os.getpid()
+        for signum in self.SIGNALS:
+            self.saved[signum] = signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        if os.getpid() != self.owner:
+            os._exit(128 + signum)
+        for other in self.SIGNALS:
+            signal.signal(other, signal.SIG_IGN)
+        raise _Interrupted(signum)
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.saved.items():
+            signal.signal(signum, handler)
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -200,14 +351,14 @@ class _Progress:
             self.bar = None
 
 
-def _progress(paths: tuple[str, ...]) -> _Progress:
+def _progress(paths: tuple[str, ...], max_bytes: int) -> _Progress:
     """A bar when standard error is a terminal and there are at least 20 documents (counted without
     keeping them: a JSON Lines file is read twice, once to count its lines)."""
     if not _is_tty(sys.stderr) or "NO_COLOR" in os.environ:
         return _Progress(0, False)
     from .batch import count_jobs
 
-    total = count_jobs(paths)
+    total = count_jobs(paths, max_bytes)
     return _Progress(total, total >= 20)
 
 

@@ -138,19 +138,23 @@ class Report:
         return out
 
     def positions(self) -> dict[str, tuple[int, int]]:
-        """Line and column of each finding's pointer in the submitted text (empty for parsed input)."""
+        """Line and column of each finding's pointer (and root cause) in the submitted text (empty for
+        parsed input): one walk of the text for all of them, however many findings there are."""
         if self.text is None:
             return {}
-        from .locate import line_col, positions
+        from .locate import positions
 
-        offsets = positions(self.text)
         out: dict[str, tuple[int, int]] = {}
+        wanted: set[str] = set()
         for f in self.findings:
             if f.line is not None and f.column is not None:
-                out[f.pointer] = (f.line, f.column)
-            elif f.pointer in offsets:
-                out[f.pointer] = line_col(self.text, offsets[f.pointer])
-        return out
+                out.setdefault(f.pointer, (f.line, f.column))
+            else:
+                wanted.add(f.pointer)
+            if f.cause is not None:
+                wanted.add(f.cause)
+        found = positions(self.text, wanted - out.keys()) if wanted - out.keys() else {}
+        return {**found, **out}
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The report as JSON text: byte-identical for the same input, Chinese kept readable."""

@@ -33,7 +33,10 @@ def header(reporter: Reporter) -> dict[str, Any]:
 
 def document_dict(result: DocResult) -> dict[str, Any]:
     if result.report is None:
-        return {"source": result.source, "valid": False, "error": result.error, "findings": [], "skipped": []}
+        data: dict[str, Any] = {"source": result.source, "valid": False, "error": result.error}
+        if result.internal:
+            data["internal"] = True
+        return {**data, "findings": [], "skipped": []}
     data = result.report.to_dict()
     data.pop("policy", None)
     data["source"] = result.source

@@ -32,10 +32,11 @@ class JunitReporter(Reporter):
         name = quoteattr(result.source)
         report = result.report
         if report is None:
+            kind = "internal" if result.internal else "input"
             self.stream.write(
                 f'  <testsuite name={name} tests="1" failures="0" errors="1" skipped="0">\n'
-                f'    <testcase classname={name} name="input">\n'
-                f"      <error message={quoteattr(result.error or '')}/>\n"
+                f'    <testcase classname={name} name="{kind}">\n'
+                f'      <error message={quoteattr(result.error or "")} type="{kind}"/>\n'
                 "    </testcase>\n  </testsuite>\n"
             )
             return

@@ -101,13 +101,14 @@ class SarifReporter(Reporter):
 
     def document(self, result: DocResult) -> None:
         if result.report is None:
-            self._notes.append(
-                {
-                    "level": "error",
-                    "message": {"text": result.error or "unreadable"},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": self._uri(result)}}}],
-                }
-            )
+            note: dict[str, Any] = {
+                "level": "error",
+                "message": {"text": result.error or "unreadable"},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": self._uri(result)}}}],
+            }
+            if result.internal:
+                note["properties"] = {"internal": True}
+            self._notes.append(note)
             return
         for f in result.report.findings:
             self.stream.write(("" if self._first else ", ") + json.dumps(self._result(f, result), ensure_ascii=False))

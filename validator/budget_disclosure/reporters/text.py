@@ -20,6 +20,7 @@ _WORDS = {
         "pass": "通过",
         "fail": "未通过",
         "unreadable": "无法读取",
+        "internal": "内部错误（请报告此问题）",
         "profile": "适用规范",
         "rounding-aware": "取整感知",
         "strict": "严格比较",
@@ -35,11 +36,13 @@ _WORDS = {
         "metadata": "文档信息",
         "counts": "错误 {error}，警告 {warning}，提示 {info}",
         "summary": "共 {documents} 个文档：通过 {valid}，未通过 {invalid}，无法读取 {unreadable}；{counts}。",
+        "summary_internal": "{internal} 个文档校验时发生内部错误（请报告此问题）。",
     },
     "en": {
         "pass": "valid",
         "fail": "invalid",
         "unreadable": "unreadable",
+        "internal": "internal error (please report it)",
         "profile": "profile",
         "rounding-aware": "rounding-aware",
         "strict": "strict",
@@ -55,6 +58,7 @@ _WORDS = {
         "metadata": "metadata",
         "counts": "{error} errors, {warning} warnings, {info} info",
         "summary": "{documents} documents: {valid} valid, {invalid} invalid, {unreadable} unreadable; {counts}.",
+        "summary_internal": "{internal} documents met an internal error (please report it).",
     },
 }
 
@@ -72,7 +76,7 @@ class TextReporter(Reporter):
         report = result.report
         if report is None:
             self._out(result.source, bold=True)
-            self._out(f"  {self._w('unreadable')}: {result.error}", fg="red")
+            self._out(f"  {self._w('internal' if result.internal else 'unreadable')}: {result.error}", fg="red")
             self._out()
             return
         counts = report.counts()
@@ -154,3 +158,5 @@ class TextReporter(Reporter):
             ),
             bold=True,
         )
+        if summary.internal:
+            self._out(self._w("summary_internal").format(internal=summary.internal), bold=True, fg="red")
