@@ -269,12 +269,13 @@ def check_refs(
     resolved: set[str] = set()
 
     def refuse(message: str, rel: str, schema: Any, bad: Any, key: str) -> SpecError:
-        from .locate import line_col, positions  # only when there is an error to place
+        from .locate import positions  # only when there is an error to place
 
         text = read_spec_file(files[rel], rel).decode("utf-8")
         ptr = _pointer_of(schema, bad)
-        offset = None if ptr is None else positions(text).get(f"{ptr}/{escape(key)}")
-        return SpecError(message, file=rel, line=None if offset is None else line_col(text, offset)[0])
+        wanted = None if ptr is None else f"{ptr}/{escape(key)}"
+        place = None if wanted is None else positions(text, [wanted]).get(wanted)
+        return SpecError(message, file=rel, line=None if place is None else place[0])
 
     for sid, schema in schemas.items():  # every $id first: a $ref to a moved schema would hide the cause
         if not sid.startswith(base_uri):
