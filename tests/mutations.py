@@ -657,6 +657,28 @@ def _input(rule_id: str, doc: Any, data: Any) -> Mutation:
             lambda f: f.pointer == "/metadata/fiscal_year",
             raw=text.replace('"fiscal_year": 2024', '"fiscal_year": ' + "9" * digits, 1).encode(),
         )
+    if rule_id == "input.number-out-of-range":
+        token = data.draw(st.sampled_from(["1e30", "1E+999999", "-1E+99999999999999999999", "1E-999999999"]))
+        return Mutation(
+            doc,
+            lambda f: f.pointer == "/metadata/fiscal_year",
+            raw=text.replace('"fiscal_year": 2024', f'"fiscal_year": {token}', 1).encode(),
+        )
+    if rule_id == "input.control-character":
+        char = data.draw(st.sampled_from(["\\u0000", "\\u001f", "\\b", "\\f"]), label="escape")
+        return Mutation(
+            doc,
+            lambda f: f.pointer == "/metadata/kind",
+            raw=text.replace('"kind": "', f'"kind": "{char}', 1).encode(),
+        )
+    if rule_id == "input.cyclic":
+        cyclic = copy.deepcopy(doc)
+        cyclic["metadata"]["self"] = cyclic
+        return Mutation(cyclic, lambda f: f.pointer == "/metadata/self")
+    if rule_id == "input.too-many-values":
+        from budget_disclosure import Limits
+
+        return Mutation(doc, everywhere, options={"limits": Limits(max_values=data.draw(st.integers(1, 50)))})
     if rule_id == "input.encoding":
         return Mutation(doc, everywhere, raw=text.encode("gb18030"))
     if rule_id == "input.not-object":
