@@ -214,7 +214,8 @@ def pattern(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     if prepared.must_not_match is not None:
         value = data.draw(
             st.from_regex(prepared.must_not_match.pattern, fullmatch=False).filter(
-                lambda s: s.strip() != "" and "\x00" not in s
+                # Control characters other than tab and line breaks are input.control-character, not text.
+                lambda s: s.strip() != "" and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", s)
             ),
             label="value",
         )
