@@ -30,6 +30,10 @@ from budget_disclosure.spec import get_spec
 Check = Callable[[Finding], bool]
 ARITHMETIC = {"sum", "compare", "row_sum", "column_sum", "group_sum", "rollup", "rows_match"}
 CJK_WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸天地玄黄宇宙洪荒日月盈昃", min_size=2, max_size=6)
+# Text a reader accepts: no control characters other than tab and line breaks (input.control-character).
+TEXT = st.characters(
+    exclude_categories=("Cs",), exclude_characters=[*map(chr, range(9)), "\x0b", "\x0c", *map(chr, range(14, 32))]
+)
 
 
 @dataclass
@@ -547,9 +551,9 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         here = data.draw(st.sampled_from(amounts), label="amount")
         value = data.draw(
             st.one_of(
-                st.text(min_size=1, max_size=8).filter(lambda s: s != "-"),
+                st.text(TEXT, min_size=1, max_size=8).filter(lambda s: s != "-"),
                 st.booleans(),
-                st.lists(st.integers(), max_size=2),
+                st.lists(st.integers(-(10**15), 10**15), max_size=2),
             ),
             label="value",
         )
@@ -584,7 +588,7 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
             st.one_of(
                 # integers a reader accepts: a 31-digit one is an input problem, not a type error
                 st.lists(st.integers(-(10**15), 10**15), max_size=2),
-                st.dictionaries(st.text(max_size=2), st.integers(-(10**15), 10**15), max_size=1),
+                st.dictionaries(st.text(TEXT, max_size=2), st.integers(-(10**15), 10**15), max_size=1),
             ),
             label="value",
         )
@@ -604,7 +608,7 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         return Mutation(set_at(doc, here, value), lambda f: f.pointer == here)
     if rule_id == "schema.invalid":
         value = data.draw(
-            st.one_of(st.text(min_size=1, max_size=6).filter(lambda s: s != "as_written"), st.integers(7, 100)),
+            st.one_of(st.text(TEXT, min_size=1, max_size=6).filter(lambda s: s != "as_written"), st.integers(7, 100)),
             label="precision",
         )
         return Mutation(
