@@ -30,6 +30,10 @@ from budget_disclosure.spec import get_spec
 Check = Callable[[Finding], bool]
 ARITHMETIC = {"sum", "compare", "row_sum", "column_sum", "group_sum", "rollup", "rows_match"}
 CJK_WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸天地玄黄宇宙洪荒日月盈昃", min_size=2, max_size=6)
+# Text a reader accepts: no control characters other than tab and line breaks (input.control-character).
+TEXT = st.characters(
+    exclude_categories=("Cs",), exclude_characters=[*map(chr, range(9)), "\x0b", "\x0c", *map(chr, range(14, 32))]
+)
 
 
 @dataclass
@@ -214,7 +218,8 @@ def pattern(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     if prepared.must_not_match is not None:
         value = data.draw(
             st.from_regex(prepared.must_not_match.pattern, fullmatch=False).filter(
-                lambda s: s.strip() != "" and "\x00" not in s
+                # Control characters other than tab and line breaks are input.control-character, not text.
+                lambda s: s.strip() != "" and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", s)
             ),
             label="value",
         )
@@ -546,9 +551,9 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         here = data.draw(st.sampled_from(amounts), label="amount")
         value = data.draw(
             st.one_of(
-                st.text(min_size=1, max_size=8).filter(lambda s: s != "-"),
+                st.text(TEXT, min_size=1, max_size=8).filter(lambda s: s != "-"),
                 st.booleans(),
-                st.lists(st.integers(), max_size=2),
+                st.lists(st.integers(-(10**15), 10**15), max_size=2),
             ),
             label="value",
         )
@@ -583,7 +588,7 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
             st.one_of(
                 # integers a reader accepts: a 31-digit one is an input problem, not a type error
                 st.lists(st.integers(-(10**15), 10**15), max_size=2),
-                st.dictionaries(st.text(max_size=2), st.integers(-(10**15), 10**15), max_size=1),
+                st.dictionaries(st.text(TEXT, max_size=2), st.integers(-(10**15), 10**15), max_size=1),
             ),
             label="value",
         )
@@ -603,7 +608,7 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         return Mutation(set_at(doc, here, value), lambda f: f.pointer == here)
     if rule_id == "schema.invalid":
         value = data.draw(
-            st.one_of(st.text(min_size=1, max_size=6).filter(lambda s: s != "as_written"), st.integers(7, 100)),
+            st.one_of(st.text(TEXT, min_size=1, max_size=6).filter(lambda s: s != "as_written"), st.integers(7, 100)),
             label="precision",
         )
         return Mutation(
@@ -657,6 +662,28 @@ def _input(rule_id: str, doc: Any, data: Any) -> Mutation:
             lambda f: f.pointer == "/metadata/fiscal_year",
             raw=text.replace('"fiscal_year": 2024', '"fiscal_year": ' + "9" * digits, 1).encode(),
         )
+    if rule_id == "input.number-out-of-range":
+        token = data.draw(st.sampled_from(["1e30", "1E+999999", "-1E+99999999999999999999", "1E-999999999"]))
+        return Mutation(
+            doc,
+            lambda f: f.pointer == "/metadata/fiscal_year",
+            raw=text.replace('"fiscal_year": 2024', f'"fiscal_year": {token}', 1).encode(),
+        )
+    if rule_id == "input.control-character":
+        char = data.draw(st.sampled_from(["\\u0000", "\\u001f", "\\b", "\\f"]), label="escape")
+        return Mutation(
+            doc,
+            lambda f: f.pointer == "/metadata/kind",
+            raw=text.replace('"kind": "', f'"kind": "{char}', 1).encode(),
+        )
+    if rule_id == "input.cyclic":
+        cyclic = copy.deepcopy(doc)
+        cyclic["metadata"]["self"] = cyclic
+        return Mutation(cyclic, lambda f: f.pointer == "/metadata/self")
+    if rule_id == "input.too-many-values":
+        from budget_disclosure import Limits
+
+        return Mutation(doc, everywhere, options={"limits": Limits(max_values=data.draw(st.integers(1, 50)))})
     if rule_id == "input.encoding":
         return Mutation(doc, everywhere, raw=text.encode("gb18030"))
     if rule_id == "input.not-object":

@@ -36,6 +36,10 @@ from .support import (
 UNIT_TESTED = {
     "input.inexact-number": "tests/test_reader.py::test_float_that_cannot_be_exact_is_refused",
     "input.invalid-value": "tests/test_reader.py::test_non_json_values_in_a_parsed_document",
+    "input.cyclic": "tests/test_hostile_values.py::test_a_dict_that_contains_itself_is_refused",
+    "input.too-many-values": (
+        "tests/test_hostile_values.py::test_a_list_sharing_one_sub_list_a_million_times_is_refused"
+    ),
 }
 
 

@@ -8,12 +8,67 @@ and by a column entry in ``amounts.columns``; narrative figures use ``narrative.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Any, NamedTuple
 
 from . import pointer as jp
 
-__all__ = ["FACTOR", "Cell", "amount_value", "cell_at", "decimals"]
+__all__ = [
+    "ARITHMETIC",
+    "FACTOR",
+    "MAX_DIGITS",
+    "MAX_EXPONENT",
+    "MAX_PLACES",
+    "NUMBER_CEILING",
+    "Cell",
+    "amount_value",
+    "cell_at",
+    "decimals",
+    "out_of_range",
+]
+
+# ---------------------------------------------------------------------------------------- numbers
+# Every number the validator accepts is bounded before any arithmetic touches it (docs/DATA_MODEL.md,
+# "Numbers"): at most MAX_DIGITS significant digits, a magnitude below 10^(MAX_EXPONENT + 1) and at
+# most MAX_PLACES decimal places. The defaults hold any real budget (the largest are about 10^13 元,
+# printed with at most 6 decimals) with a wide margin; reader.Limits may move them, up to
+# NUMBER_CEILING, which is what ARITHMETIC is sized for.
+MAX_DIGITS = 30
+MAX_EXPONENT = 20
+MAX_PLACES = 20
+NUMBER_CEILING = 100
+
+# The one decimal context all arithmetic on document values runs in. An accepted value is an integer
+# multiple of 10^-CEILING below 10^(CEILING+1): 2·CEILING+1 digits. Converting to 元 (×10^4), half-widths
+# one place further, sums of up to 10^8 cells and the weights of the rule files add fewer than 20 digits,
+# so sums and differences of accepted values are exact; only divisions (percentages) round. Anything
+# outside that range is a bug, and the traps make it loud instead of silently rounded.
+ARITHMETIC = Context(
+    prec=2 * NUMBER_CEILING + 50,
+    rounding=ROUND_HALF_EVEN,
+    Emax=10 * NUMBER_CEILING,
+    Emin=-10 * NUMBER_CEILING,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+
+
+def out_of_range(
+    value: Decimal, *, digits: int = MAX_DIGITS, exponent: int = MAX_EXPONENT, places: int = MAX_PLACES
+) -> str | None:
+    """Why a finite decimal lies outside the accepted numbers ("digits", "magnitude", "places"), or None.
+
+    Reads only the decimal's tuple: no arithmetic, so it is safe on 1E+999999999 or a million digits.
+    """
+    _, coefficient, exp = value.as_tuple()
+    assert isinstance(exp, int), "only finite decimals have a range"
+    if len(coefficient) > digits:
+        return "digits"
+    if exp + len(coefficient) - 1 > exponent:  # the exponent of the leading digit (adjusted())
+        return "magnitude"
+    if -exp > places:
+        return "places"
+    return None
+
 
 # Conversion to 元, the exact common unit for comparisons.
 FACTOR = {"元": Decimal(1), "万元": Decimal(10000)}
@@ -48,7 +103,7 @@ def amount_value(raw: Any) -> Decimal | None:
 
 def decimals(value: Decimal, *, as_written: bool = False) -> int:
     """Decimal places of a number: as written (keeping trailing zeros) or significant."""
-    exponent = value.as_tuple().exponent if as_written else value.normalize().as_tuple().exponent
+    exponent = value.as_tuple().exponent if as_written else ARITHMETIC.normalize(value).as_tuple().exponent
     assert isinstance(exponent, int)
     return max(0, -exponent)
 
@@ -94,6 +149,7 @@ def _declared(document: dict[str, Any], pointer: str) -> tuple[Any, Any]:
 
 
 _HALF: dict[tuple[str, int], Decimal] = {}
+_FIVE = Decimal(5)
 
 
 def half_width(unit: str, places: int) -> Decimal:
@@ -101,7 +157,7 @@ def half_width(unit: str, places: int) -> Decimal:
     key = (unit, places)
     half = _HALF.get(key)
     if half is None:
-        half = _HALF[key] = Decimal(5).scaleb(-(places + 1)) * FACTOR[unit]
+        half = _HALF[key] = ARITHMETIC.multiply(ARITHMETIC.scaleb(_FIVE, -(places + 1)), FACTOR[unit])
     return half
 
 
@@ -145,7 +201,7 @@ class Formats:
             places = precision
         else:
             return None
-        return Cell(pointer, value * FACTOR[unit], half_width(unit, places), unit, value, places)
+        return Cell(pointer, ARITHMETIC.multiply(value, FACTOR[unit]), half_width(unit, places), unit, value, places)
 
 
 _ZERO = Decimal(0)
@@ -159,7 +215,6 @@ def cell_at(document: dict[str, Any], pointer: str, raw: Any) -> Cell | None:
     unit, precision = fmt_for(document, pointer)
     if unit not in FACTOR:
         return None
-    factor = FACTOR[unit]
     if raw is None or raw == "-":
         # A blank or a dash states "none of this": exactly zero, no rounding.
         return Cell(pointer, Decimal(0), Decimal(0), unit, None, None)
@@ -169,5 +224,4 @@ def cell_at(document: dict[str, Any], pointer: str, raw: Any) -> Cell | None:
         places = precision
     else:
         return None
-    half = Decimal(5).scaleb(-(places + 1)) * factor
-    return Cell(pointer, value * factor, half, unit, value, places)
+    return Cell(pointer, ARITHMETIC.multiply(value, FACTOR[unit]), half_width(unit, places), unit, value, places)

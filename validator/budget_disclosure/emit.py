@@ -18,7 +18,10 @@ _MAX_SHOWN = 240
 def show(value: Any) -> str:
     """A value as it may appear inside a message: exact, short, printable."""
     if isinstance(value, Decimal):
-        text = format(value, "f")
+        # Positional notation only where it is short: 1E+999999999 written out would be a gigabyte.
+        exponent = value.as_tuple().exponent
+        wide = isinstance(exponent, int) and not -_MAX_SHOWN < exponent < _MAX_SHOWN
+        text = str(value) if wide else format(value, "f")
     elif value is None:
         text = "null"
     elif isinstance(value, bool):

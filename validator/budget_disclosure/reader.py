@@ -12,14 +12,14 @@ import json
 import math
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from . import locate
+from . import amounts, locate
 from .errors import InputError
 from .pointer import join
 
@@ -28,11 +28,36 @@ __all__ = ["Limits", "Problem", "ReadResult", "read"]
 
 @dataclass(frozen=True)
 class Limits:
-    """Input limits. The defaults admit any real disclosure with a wide margin."""
+    """Input limits. The defaults admit any real disclosure with a wide margin (docs/DATA_MODEL.md).
+
+    Every number is bounded before any arithmetic: at most ``max_digits`` digits, a magnitude below
+    10^(``max_exponent`` + 1) and at most ``max_places`` decimal places. Containers nest at most
+    ``max_depth`` deep, and a parsed value passed by a Python caller holds at most ``max_values``
+    values (objects, arrays and scalars, counted as they expand: a shared sub-list counts every time).
+    """
 
     max_bytes: int = 20 * 1024 * 1024
-    max_digits: int = 30
+    max_digits: int = amounts.MAX_DIGITS
     max_depth: int = 64
+    max_exponent: int = amounts.MAX_EXPONENT
+    max_places: int = amounts.MAX_PLACES
+    max_values: int = 500_000
+
+    def __post_init__(self) -> None:
+        # The decimal context (amounts.ARITHMETIC) and the depth of the validator's own walkers are sized
+        # for these ceilings; beyond them a limit would promise what the validator cannot keep.
+        for name, ceiling in (
+            ("max_digits", amounts.NUMBER_CEILING),
+            ("max_exponent", amounts.NUMBER_CEILING),
+            ("max_places", amounts.NUMBER_CEILING),
+            ("max_depth", MAX_DEPTH_CEILING),
+        ):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= ceiling:
+                raise ValueError(f"Limits.{name} must be an integer from 0 to {ceiling}, not {value!r}")
+
+
+MAX_DEPTH_CEILING = 100
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,10 @@ class _NonFinite(Exception):
 
 class _TooLong(Exception):
     pass
+
+
+class _Stop(Exception):
+    """Walking a parsed value ends early: it is cyclic or expands beyond ``Limits.max_values``."""
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -125,9 +154,7 @@ def read(source: Any, *, name: str | None = None, limits: Limits | None = None) 
             )
         return _from_bytes(data, name, limits)
     if isinstance(source, (io.RawIOBase, io.BufferedIOBase)) or hasattr(source, "read"):
-        data = source.read(limits.max_bytes + 1)
-        if isinstance(data, str):
-            data = data.encode("utf-8", "surrogatepass")
+        data = _read_object(source, name, limits)
         if len(data) > limits.max_bytes:
             return ReadResult(
                 None,
@@ -139,6 +166,20 @@ def read(source: Any, *, name: str | None = None, limits: Limits | None = None) 
     raise InputError(
         f"cannot validate a {type(source).__name__}: pass a dict, a path, bytes, a file object or JSON text"
     )
+
+
+def _read_object(source: Any, name: str | None, limits: Limits) -> bytes:
+    """The bytes a caller's file object gives; what it raises or returns instead is an ``InputError``."""
+    what = name or type(source).__name__
+    try:
+        data = source.read(limits.max_bytes + 1)
+    except Exception as exc:  # the caller's object runs its own code: any failure of it is a usage error
+        raise InputError(f"{what}: read() failed ({type(exc).__name__})") from exc
+    if isinstance(data, str):
+        return str.__str__(data).encode("utf-8", "surrogatepass")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise InputError(f"{what}: read() returned {type(data).__name__}, not bytes or str")
 
 
 def _read_path(path: Path, limits: Limits) -> bytes | Problem:
@@ -204,7 +245,7 @@ def _from_bytes(data: bytes, name: str | None, limits: Limits) -> ReadResult:
             None,
             name,
         )
-    return _from_text(text, name, limits)
+    return _from_text(text, name, limits, decoded=True)
 
 
 def _encoding_hint(data: bytes) -> dict[str, str]:
@@ -228,10 +269,17 @@ def _encoding_hint(data: bytes) -> dict[str, str]:
     return {"hint": "请将文件另存为 UTF-8 编码。", "hint_en": "Save the file as UTF-8."}
 
 
-def _from_text(text: str, name: str | None, limits: Limits) -> ReadResult:
+def _from_text(text: str, name: str | None, limits: Limits, *, decoded: bool = False) -> ReadResult:
+    """Parse JSON text. ``decoded``: the text came from UTF-8 bytes, so it holds no lone surrogate."""
+    if type(text) is not str:
+        text = str.__str__(text)
     if text.startswith("\ufeff"):
         text = text[1:]
-    max_digits = limits.max_digits
+    if _depth(text, limits.max_depth) > limits.max_depth:
+        # Refused before parsing: json.loads recurses once per level, and so would every later walker.
+        return _fail(Problem("input.too-deep", values={"limit": limits.max_depth}), text, name)
+    # Tokens this short, without an exponent, cannot break any bound: they skip the range check.
+    short = min(limits.max_digits, limits.max_exponent + 1, limits.max_places)
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out = dict(items)
@@ -240,12 +288,12 @@ def _from_text(text: str, name: str | None, limits: Limits) -> ReadResult:
         return out
 
     def number(token: str) -> Decimal:
-        if len(token) > max_digits and _digits(token) > max_digits:
+        if (len(token) > short or "e" in token or "E" in token) and _token_fault(token, limits):
             raise _TooLong
         return Decimal(token)
 
     def integer(token: str) -> int:
-        if len(token) > max_digits and _digits(token) > max_digits:
+        if len(token) > short and _token_fault(token, limits):
             raise _TooLong
         return int(token)
 
@@ -273,17 +321,16 @@ def _from_text(text: str, name: str | None, limits: Limits) -> ReadResult:
         )
     except (_Duplicate, _NonFinite, _TooLong):
         return _fail(_locate_problem(text, limits), text, name)
-    except RecursionError:
-        # The C parser gives up at the interpreter's recursion limit; no disclosure comes near it.
-        return _fail(Problem("input.too-deep", values={"limit": sys.getrecursionlimit()}), text, name)
+    except RecursionError:  # pragma: no cover - _depth refuses anything this deep first
+        return _fail(Problem("input.too-deep", values={"limit": limits.max_depth}), text, name)
     problems: list[Problem] = []
     if not isinstance(document, dict):
         kind = type(document).__name__
         problems.append(
             Problem("input.not-object", values={"type": _TYPE_ZH.get(kind, kind), "type_en": _TYPE_EN.get(kind, kind)})
         )
-    elif _SURROGATE_ESCAPE.search(text):
-        problems.extend(_lone_surrogates(document))
+    elif _SUSPECT_ESCAPE.search(text) or (not decoded and not _is_unicode(text)):
+        problems.extend(_bad_strings(document))
     if problems:
         return ReadResult(None, tuple(problems), text, name)
     return ReadResult(document, (), text, name)
@@ -293,9 +340,74 @@ def _fail(problem: Problem, text: str, name: str | None) -> ReadResult:
     return ReadResult(None, (problem,), text, name)
 
 
+_STRUCTURE = b'[]{}"\\'
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in _STRUCTURE)
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
+
+
+def _depth(text: str, limit: int) -> int:
+    """The deepest nesting of arrays and objects in JSON text, found without parsing it (linear, in C).
+
+    Only brackets, quotes and backslashes are kept (ASCII bytes, never part of a UTF-8 sequence);
+    escaped backslashes and quotes are dropped, so every remaining quote opens or closes a string, and
+    the brackets outside pairs of quotes count. Where the text is not JSON
+    the count may be off after the first error, which the parser then reports.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return 0
+    kept = text.encode("utf-8", "surrogatepass").translate(None, _NOT_STRUCTURE)
+    if b"\\" in kept:
+        kept = kept.replace(b"\\\\", b"").replace(b'\\"', b"")
+    # Two adjacent quotes have no bracket between them: dropping them leaves every bracket inside or
+    # outside strings as it was, and leaves only the few strings that hold brackets to split.
+    skeleton = b"".join(kept.replace(b'""', b"").split(b'"')[0::2])
+    return max(accumulate(map(_STEP.__getitem__, skeleton)), default=0)
+
+
 def _digits(token: str) -> int:
     mantissa = re.split(r"[eE]", token, maxsplit=1)[0]
     return sum(ch in "0123456789" for ch in mantissa)
+
+
+def _token_fault(token: str, limits: Limits) -> str | None:
+    """Why a JSON number token lies outside the accepted numbers ("digits", "magnitude", "places")."""
+    if len(token) > limits.max_digits and _digits(token) > limits.max_digits:
+        return "digits"
+    _, _, exponent = token.lower().partition("e")
+    if len(exponent.lstrip("+-")) > 9:  # |exponent| ≥ 10^9: decided before Decimal ever sees it
+        return "places" if exponent.startswith("-") else "magnitude"
+    return _fault(Decimal(token), limits)
+
+
+def _fault(value: Decimal, limits: Limits) -> str | None:
+    return amounts.out_of_range(value, digits=limits.max_digits, exponent=limits.max_exponent, places=limits.max_places)
+
+
+def _number_problem(
+    fault: str, shown: str, digits: Any, ptr: str, limits: Limits, line: Any = "?", column: Any = "?"
+) -> Problem:
+    where = (line, column) if isinstance(line, int) else (None, None)
+    if fault == "digits":
+        return Problem(
+            "input.number-too-long",
+            ptr,
+            {"digits": digits, "limit": limits.max_digits, "line": line, "column": column},
+            *where,
+        )
+    if fault == "magnitude":
+        reason = f"绝对值须小于 10^{limits.max_exponent + 1}"
+        reason_en = f"its magnitude must be below 10^{limits.max_exponent + 1}"
+    else:
+        reason = f"小数位不得超过 {limits.max_places} 位"
+        reason_en = f"it may have at most {limits.max_places} decimal places"
+    return Problem(
+        "input.number-out-of-range",
+        ptr,
+        {"number": shown, "reason": reason, "reason_en": reason_en, "line": line, "column": column},
+        *where,
+    )
 
 
 def _locate_problem(text: str, limits: Limits) -> Problem:
@@ -308,45 +420,63 @@ def _locate_problem(text: str, limits: Limits) -> Problem:
             return Problem(
                 "input.non-finite-number", ev.pointer, {"token": ev.token, "line": line, "column": col}, line, col
             )
-        if ev.kind == "number" and _digits(ev.token) > limits.max_digits:
-            line, col = locate.line_col(text, ev.offset)
-            return Problem(
-                "input.number-too-long",
-                ev.pointer,
-                {"digits": _digits(ev.token), "limit": limits.max_digits, "line": line, "column": col},
-                line,
-                col,
-            )
+        if ev.kind == "number":
+            fault = _token_fault(ev.token, limits)
+            if fault:
+                line, col = locate.line_col(text, ev.offset)
+                return _number_problem(fault, ev.token, _digits(ev.token), ev.pointer, limits, line, col)
     return Problem(
         "input.not-json", values={"line": 1, "column": 1, "detail": "无法定位的问题", "detail_en": "unlocated problem"}
     )
 
 
-def _lone_surrogates(document: Any) -> list[Problem]:
+# Escapes that JSON text needs to put a lone surrogate or a control character into a string.
+_SUSPECT_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|u00[01][0-9a-fA-F]|[bf])")
+# C0 control characters other than tab, line feed and carriage return: not text, and not allowed in XML.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _text_problem(text: str, ptr: str, key: bool) -> Problem | None:
+    """A lone surrogate or a control character in a string (or in a key of the object at ``ptr``)."""
+    what, what_en = ("键", "A key") if key else ("字符串", "The string")
+    if not _is_unicode(text):
+        shown = text.encode("utf-8", "backslashreplace").decode("utf-8")[:40]
+        return Problem(
+            "input.encoding",
+            ptr,
+            {
+                "line": "?",
+                "column": "?",
+                "hint": f"位置 {ptr or '/'} 的{what}「{shown}」含有不成对的 \\u 代理项，不是合法的 Unicode 文本。",
+                "hint_en": f'At {ptr or "/"}, {what_en.lower()} "{shown}" holds an unpaired \\u surrogate, '
+                "which is not Unicode text.",
+            },
+        )
+    found = _CONTROL.search(text)
+    if found:
+        return Problem(
+            "input.control-character",
+            ptr,
+            {"what": what, "what_en": what_en, "char": f"U+{ord(found.group()):04X}"},
+        )
+    return None
+
+
+def _bad_strings(document: Any) -> list[Problem]:
+    """Lone surrogates and control characters in the keys and strings of a parsed document (at most 10)."""
     found: list[Problem] = []
     stack: list[tuple[Any, str]] = [(document, "")]
     while stack and len(found) < 10:
         node, ptr = stack.pop()
         items: Any = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
         for key, value in items:
+            if isinstance(key, str) and (problem := _text_problem(key, ptr, True)):
+                found.append(problem)
+                continue
             here = join(ptr, key)
-            for text in (key if isinstance(key, str) else None, value if isinstance(value, str) else None):
-                if text is not None and not _is_unicode(text):
-                    found.append(
-                        Problem(
-                            "input.encoding",
-                            here,
-                            {
-                                "line": "?",
-                                "column": "?",
-                                "hint": f"位置 {here} 的字符串含有不成对的 \\u 代理项转义，不是合法的 Unicode 文本。",
-                                "hint_en": f"The string at {here} holds an unpaired \\u surrogate escape, "
-                                "which is not Unicode text.",
-                            },
-                        )
-                    )
-                    break
-            if isinstance(value, (dict, list)):
+            if isinstance(value, str) and (problem := _text_problem(value, here, False)):
+                found.append(problem)
+            elif isinstance(value, (dict, list)):
                 stack.append((value, here))
     return found
 
@@ -360,11 +490,15 @@ def _is_unicode(text: str) -> bool:
 
 
 def _from_value(value: Any, name: str | None, limits: Limits) -> ReadResult:
-    """Check an already-parsed value: JSON types only; floats become Decimal through their shortest repr."""
-    problems: list[Problem] = []
-    converted = _normalise(value, "", problems, limits, 1)
-    if problems:
-        return ReadResult(None, tuple(problems[:20]), None, name)
+    """Check an already-parsed value: JSON types only, bounded; floats become Decimal through their
+    shortest repr; subclasses of str, int, float and Decimal become the plain type."""
+    walker = _Normaliser(limits)
+    try:
+        converted, _ = walker.value(value, "", 1)
+    except _Stop:
+        converted = None
+    if walker.problems:
+        return ReadResult(None, tuple(walker.problems[:20]), None, name)
     if not isinstance(converted, dict):
         kind = type(converted).__name__
         return ReadResult(
@@ -380,53 +514,142 @@ def _from_value(value: Any, name: str | None, limits: Limits) -> ReadResult:
     return ReadResult(converted, (), None, name)
 
 
-def _normalise(value: Any, ptr: str, problems: list[Problem], limits: Limits, depth: int) -> Any:
-    if depth > limits.max_depth:
-        if not any(p.rule == "input.too-deep" for p in problems):
-            problems.append(Problem("input.too-deep", ptr, {"limit": limits.max_depth}))
-        return value
-    if isinstance(value, Mapping):
+class _Normaliser:
+    """One walk over a caller's value: a plain JSON copy, or the problems that stop it.
+
+    The walk is bounded whatever the value: containers deeper than ``max_depth`` are not entered, a
+    container that contains itself is refused (``input.cyclic``), and the walk stops once the value
+    expands to more than ``max_values`` values. A container met again (shared, not cyclic) is not walked
+    again: its copy is reused and its size and height are counted, so a few small lists sharing each
+    other a million times are refused after a few steps instead of being expanded.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.open: set[int] = set()  # ids of the containers on the path from the root
+        self.done: dict[int, tuple[Any, int, int]] = {}  # id → (copy, values inside, height)
+        self.too_long = 10**limits.max_digits
+        self.too_big = 10 ** (limits.max_exponent + 1)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        if len(self.problems) >= 20:
+            raise _Stop
+
+    def counted(self, n: int) -> None:
+        self.count += n
+        if self.count > self.limits.max_values:
+            self.problems.append(Problem("input.too-many-values", "", {"limit": self.limits.max_values}))
+            raise _Stop
+
+    def value(self, value: Any, ptr: str, depth: int) -> tuple[Any, int]:
+        """(the plain copy, its height: 0 for a scalar, 1 + the highest item for a container)."""
+        if not isinstance(value, (Mapping, list, tuple)):
+            self.counted(1)
+            return self.scalar(value, ptr), 0
+        key = id(value)
+        if key in self.open:
+            self.add(Problem("input.cyclic", ptr))
+            return None, 0
+        seen = self.done.get(key)
+        if seen is not None:
+            copy, size, height = seen
+            self.counted(size)
+            if depth + height - 1 > self.limits.max_depth:
+                self.too_deep(ptr)
+            return copy, height
+        if depth > self.limits.max_depth:
+            self.too_deep(ptr)
+            return None, 0
+        before = self.count
+        self.counted(1)
+        self.open.add(key)
+        try:
+            if isinstance(value, Mapping):
+                copy, height = self.mapping(value, ptr, depth)
+            else:
+                copy, height = self.array(value, ptr, depth)
+        finally:
+            self.open.discard(key)
+        self.done[key] = (copy, self.count - before, height)
+        return copy, height
+
+    def too_deep(self, ptr: str) -> None:
+        if not any(p.rule == "input.too-deep" for p in self.problems):
+            self.add(Problem("input.too-deep", ptr, {"limit": self.limits.max_depth}))
+
+    def mapping(self, value: Mapping[Any, Any], ptr: str, depth: int) -> tuple[dict[str, Any], int]:
         out: dict[str, Any] = {}
+        height = 0
         for key, item in value.items():
             if not isinstance(key, str):
-                problems.append(Problem("input.invalid-value", ptr, {"type": f"非字符串的键 {key!r}"}))
+                # Only the type is named: the key's own repr is the caller's code and may fail.
+                self.add(Problem("input.invalid-value", ptr, {"type": f"{type(key).__name__} 键 (key)"}))
                 continue
-            out[key] = _normalise(item, join(ptr, key), problems, limits, depth + 1)
-        return out
-    if isinstance(value, (list, tuple)):
-        return [_normalise(item, join(ptr, i), problems, limits, depth + 1) for i, item in enumerate(value)]
-    if value is None or isinstance(value, (str, bool, int)):
-        if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) > limits.max_digits:
-            problems.append(
-                Problem(
-                    "input.number-too-long",
-                    ptr,
-                    {"digits": len(str(abs(value))), "limit": limits.max_digits, "line": "?", "column": "?"},
-                )
-            )
-        return value
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            problems.append(Problem("input.non-finite-number", ptr, {"token": str(value), "line": "?", "column": "?"}))
-        elif len(value.as_tuple().digits) > limits.max_digits:
-            problems.append(
-                Problem(
-                    "input.number-too-long",
-                    ptr,
-                    {"digits": len(value.as_tuple().digits), "limit": limits.max_digits, "line": "?", "column": "?"},
-                )
-            )
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            problems.append(Problem("input.non-finite-number", ptr, {"token": repr(value), "line": "?", "column": "?"}))
+            key = str.__str__(key)
+            problem = _text_problem(key, ptr, True)
+            if problem:
+                self.add(problem)
+                continue
+            out[key], inner = self.value(item, join(ptr, key), depth + 1)
+            height = max(height, inner)
+        return out, height + 1
+
+    def array(self, value: list[Any] | tuple[Any, ...], ptr: str, depth: int) -> tuple[list[Any], int]:
+        out: list[Any] = []
+        height = 0
+        for i, item in enumerate(value):
+            copy, inner = self.value(item, join(ptr, i), depth + 1)
+            out.append(copy)
+            height = max(height, inner)
+        return out, height + 1
+
+    def scalar(self, value: Any, ptr: str) -> Any:
+        if value is None or value is True or value is False:
             return value
-        text = repr(value)
-        dec = Decimal(text)
-        # repr is the shortest decimal that round-trips; beyond 15 significant digits that decimal may
-        # not be the one the author wrote, so it is refused rather than guessed.
-        if len(dec.as_tuple().digits) > 15:
-            problems.append(Problem("input.inexact-number", ptr, {"value": text}))
-        return dec
-    problems.append(Problem("input.invalid-value", ptr, {"type": type(value).__name__}))
-    return value
+        if isinstance(value, str):
+            text = str.__str__(value)
+            problem = _text_problem(text, ptr, False)
+            if problem:
+                self.add(problem)
+            return text
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = int.__int__(value)
+            size = abs(number)
+            if size >= self.too_long:
+                self.add(_number_problem("digits", "", _int_digits(size), ptr, self.limits))
+            elif size >= self.too_big:
+                self.add(_number_problem("magnitude", str(number), None, ptr, self.limits))
+            return number
+        if isinstance(value, Decimal):
+            dec = Decimal(value)
+            if not dec.is_finite():
+                self.add(Problem("input.non-finite-number", ptr, {"token": str(dec), "line": "?", "column": "?"}))
+            elif fault := _fault(dec, self.limits):
+                self.add(_number_problem(fault, str(dec), len(dec.as_tuple().digits), ptr, self.limits))
+            return dec
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                shown = float.__repr__(value)
+                self.add(Problem("input.non-finite-number", ptr, {"token": shown, "line": "?", "column": "?"}))
+                return None
+            text = float.__repr__(value)
+            dec = Decimal(text)
+            # repr is the shortest decimal that round-trips; beyond 15 significant digits that decimal may
+            # not be the one the author wrote, so it is refused rather than guessed.
+            if len(dec.as_tuple().digits) > 15:
+                self.add(Problem("input.inexact-number", ptr, {"value": text}))
+            elif fault := _fault(dec, self.limits):
+                self.add(_number_problem(fault, text, len(dec.as_tuple().digits), ptr, self.limits))
+            return dec
+        self.add(Problem("input.invalid-value", ptr, {"type": type(value).__name__}))
+        return None
+
+
+def _int_digits(size: int) -> int:
+    """Decimal digits of a non-negative int, without str() (refused above 4300 digits since Python 3.11)."""
+    if size.bit_length() < 10_000:
+        return len(str(size))
+    return int(size.bit_length() * math.log10(2)) + 1

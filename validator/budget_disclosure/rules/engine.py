@@ -13,9 +13,10 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
+from ..amounts import ARITHMETIC
 from ..emit import emit
 from ..errors import SpecError
 from ..findings import Finding, Severity, Skipped
@@ -92,6 +93,23 @@ class Engine:
         strict: bool = False,
         broken_tables: Iterable[str] = (),
         select: Callable[[str], bool] | None = None,
+    ) -> RunResult:
+        """Run the profile's rules over one (read and bounded) document.
+
+        All arithmetic of the kinds, the conditions and the grouping runs in ``amounts.ARITHMETIC``, the
+        one decimal context sized for every number the reader accepts: sums are exact, never rounded to
+        the default 28 digits.
+        """
+        with localcontext(ARITHMETIC):
+            return self._run(document, profile, strict, broken_tables, select)
+
+    def _run(
+        self,
+        document: dict[str, Any],
+        profile: str,
+        strict: bool,
+        broken_tables: Iterable[str],
+        select: Callable[[str], bool] | None,
     ) -> RunResult:
         ctx = Context(self.spec, document, self.spec.profiles[profile], strict)
         broken = set(broken_tables)
@@ -237,7 +255,7 @@ def _coefficient(e: Evaluation, ptr: str) -> Decimal:
 def _holds(e: Evaluation, ptr: str, delta: Decimal) -> bool:
     diff = e.difference + _coefficient(e, ptr) * delta
     if e.op == "eq":
-        return abs(diff) <= e.envelope
+        return diff.copy_abs() <= e.envelope
     if e.op in ("le", "lt"):
         return diff <= e.envelope
     return -diff <= e.envelope

@@ -5,6 +5,9 @@ amounts stands for the sum of the values ± the sum of |weight|·half-widths. Tw
 are consistent when their intervals meet: for "=" when |left − right| ≤ envelope, for "≤" when
 left − right ≤ envelope, and so on, where the envelope is the sum of both sides' half-widths. In
 strict mode the envelope is zero. A difference inside the envelope is reported as information only.
+
+The engine runs every kind inside ``amounts.ARITHMETIC``; the functions here name it themselves, or use
+exact operations only, so they stay exact when called from anywhere else.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ..amounts import FACTOR, Cell
+from ..amounts import ARITHMETIC, FACTOR, Cell
 
 __all__ = ["display_unit", "to_unit", "verdict"]
 
@@ -26,7 +29,7 @@ def verdict(diff: Decimal, envelope: Decimal, op: str) -> tuple[bool, bool]:
     far as rounding allows (information, never an error). Neither means the identity fails.
     """
     if op == "eq":
-        bad, inside = abs(diff) > envelope, diff != 0
+        bad, inside = diff.copy_abs() > envelope, diff != 0
     elif op == "le":
         bad, inside = diff > envelope, diff > 0
     elif op == "ge":
@@ -46,7 +49,7 @@ def to_unit(value: Decimal, unit: str | None) -> Decimal:
     """Convert from 元 to the display unit; plain numbers stay as they are."""
     if unit is None or unit not in FACTOR:
         return value
-    return value / FACTOR[unit]
+    return ARITHMETIC.divide(value, FACTOR[unit])
 
 
 def display_unit(cells: Sequence[Cell]) -> str | None:

@@ -6,11 +6,18 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..amounts import MAX_DIGITS, out_of_range
+
 __all__ = ["is_blank", "number_of", "text_of"]
 
 # A number, optionally signed or preceded by a comparator, with thousands separators, optionally
-# followed by a short unit (%, 万元, 次, 年 …). Anything else is not "a number with its unit".
-_NUMBER = re.compile(r"^\s*[≥≤=<>＞＜＝]?\s*([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?)\s*(\S{0,4}?)\s*$")
+# followed by a short unit (%, 万元, 次, 年 …). Anything else is not "a number with its unit". Matched on
+# the stripped text with possessive quantifiers only: one pass, whatever the text (no backtracking).
+_NUMBER = re.compile(r"[≥≤=<>＞＜＝]?+\s*+([+-]?+(?:\d{1,3}+(?:,\d{3})++|\d++)(?:\.\d++)?+)\s*+(\S{0,4}+)")
+_UNIT = re.compile(r"%|％|[^\d\s]{1,4}")
+# Longest text that can hold an accepted number: its digits, separators, sign, comparator, point, unit
+# and some blanks. Anything longer is not "a number with its unit" and is not parsed at all.
+_LONGEST = 3 * MAX_DIGITS
 
 
 def is_blank(value: Any) -> bool:
@@ -44,17 +51,22 @@ def number_of(value: Any, units: tuple[str, ...] | None = None) -> tuple[Decimal
         return dec, "", max(0, -exp) if isinstance(exp, int) else 0
     if not isinstance(value, str):
         return None
-    m = _NUMBER.match(value)
+    text = value.strip()
+    if len(text) > _LONGEST:
+        return None
+    m = _NUMBER.fullmatch(text)
     if not m:
         return None
     digits, suffix = m.group(1).replace(",", ""), m.group(2)
     if suffix and units is not None and suffix not in units:
         return None
-    if suffix and units is None and not re.fullmatch(r"%|％|[^\d\s]{1,4}", suffix):
+    if suffix and units is None and not _UNIT.fullmatch(suffix):
         return None
     try:
         dec = Decimal(digits)
     except InvalidOperation:
         return None
+    if out_of_range(dec):
+        return None  # beyond the numbers the validator accepts anywhere (docs/DATA_MODEL.md, "Numbers")
     exp = dec.as_tuple().exponent
     return dec, suffix, max(0, -exp) if isinstance(exp, int) else 0

@@ -36,7 +36,7 @@ def _sum(terms: Terms) -> tuple[Decimal, Decimal]:
             half += cell.half
         else:
             value += weight * cell.value
-            half += abs(weight) * cell.half
+            half += weight.copy_abs() * cell.half
     return value, half
 
 

@@ -376,7 +376,7 @@ class YearInText:
     items: Items
 
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*+年")  # possessive: one pass over any run of blanks
 
 
 def prepare_year_in_text(spec: Any, params: Mapping[str, Any]) -> YearInText:
