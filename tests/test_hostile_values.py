@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -433,3 +435,17 @@ def test_hostile_leaves_never_escape_validate(edits: list[tuple[str, int]]) -> N
         doc = set_at(doc, pointer, HOSTILE[which])
     report = validate(doc)
     check_report(report, doc)
+
+
+def test_the_library_refuses_a_named_pipe_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        validate(fifo)  # no writer: reading it would block forever
+    with pytest.raises(InputError, match="not a regular file"):
+        validate(str(fifo))
+
+
+def test_the_library_refuses_a_device() -> None:
+    with pytest.raises(InputError, match="not a regular file"):
+        validate(Path("/dev/zero"))

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -183,13 +184,19 @@ def _read_object(source: Any, name: str | None, limits: Limits) -> bytes:
 
 
 def _read_path(path: Path, limits: Limits) -> bytes | Problem:
+    """The file's bytes, at most ``max_bytes`` + 1 of them. Only a regular file is read: the file is opened
+    without blocking and checked on the open descriptor, so a named pipe, a socket or a device (which
+    could be read forever) is refused, even one swapped in after an earlier check."""
     try:
-        size = path.stat().st_size
         if path.is_dir():
             raise InputError(f"{path}: is a folder, not a file")
-        if size > limits.max_bytes:
-            return Problem("input.too-large", values={"size": size, "limit": limits.max_bytes})
-        with path.open("rb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(f"{path}: is not a regular file (a pipe, socket or device); use - for standard input")
+            if info.st_size > limits.max_bytes:
+                return Problem("input.too-large", values={"size": info.st_size, "limit": limits.max_bytes})
             data = fh.read(limits.max_bytes + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
