@@ -132,10 +132,20 @@ class Engine:
                     continue
                 ctx.excluded = frozenset()
             ctx.checks = 0
+            ctx.unverifiable = []
             for v in kind.run(ctx, compiled):
                 result.findings.append(self._stamp(rule, v, document))
             if ctx.checks:
                 result.applied.add(rule.id)
+            if ctx.unverifiable:
+                # Nothing is left unchecked silently: what the kind could not verify is reported.
+                result.skipped.append(
+                    Skipped(
+                        rule.id,
+                        "；".join(zh for zh, _ in ctx.unverifiable),
+                        "; ".join(en for _, en in ctx.unverifiable),
+                    )
+                )
         result.findings = group_by_cause(result.findings, ctx.evaluations, ctx.location)
         result.evaluations = ctx.evaluations
         return result

@@ -36,8 +36,9 @@ def kind_code_hierarchy(ctx: Context, compiled: Compiled) -> Iterator[Violation]
         rows = [(ptr, row) for ptr, row in ctx.objects((bound,)) if isinstance(row.get("code"), str)]
         codes = [row["code"] for _, row in rows]
         present = set(codes)
+        repeated = {c for c in present if codes.count(c) > 1} if len(present) < len(codes) else set()
         seen: dict[str, str] = {}
-        previous: str | None = None
+        previous: str | None = None  # the last code placed in order (repeated codes are left out)
         for ptr, row in rows:
             code = row["code"]
             ctx.checked()
@@ -51,9 +52,12 @@ def kind_code_hierarchy(ctx: Context, compiled: Compiled) -> Iterator[Violation]
                     yield Violation(here, {"code": code, "first": ctx.location(seen[code])}, related=(seen[code],))
                 else:
                     seen[code] = here
-            elif p.check == "order" and previous is not None and code < previous:
-                yield Violation(here, {"code": code, "previous": previous})
-            previous = code
+            elif p.check == "order":
+                if code in repeated:
+                    continue  # a repeated code is the uniqueness rule's finding, not an ordering one
+                if previous is not None and code < previous:
+                    yield Violation(here, {"code": code, "previous": previous})
+                previous = code
 
 
 @dataclass(frozen=True)
