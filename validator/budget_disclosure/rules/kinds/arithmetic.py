@@ -482,45 +482,32 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     lefts = [(ptr, row) for ptr, row in ctx.resolve(p.left) if isinstance(row, dict)]
     rights = [(ptr, row) for ptr, row in ctx.resolve(p.right) if isinstance(row, dict)]
     if p.key is None:
-        if not lefts:
-            return
-        if not rights and p.right.table is not None and ctx.is_empty(p.right.table):
-            # A table declared empty states zero for every figure it could hold (the narrative included).
-            zero = ctx.empty_zero(p.right.table)
-            for lc, _ in p.columns:
-                if lc in lefts[0][1]:
-                    lcell = ctx.cell(f"{lefts[0][0]}/{lc}", lefts[0][1][lc], amount=lc in p.amounts)
-                    if lcell is not None:
-                        yield from identity(ctx, compiled, _of([lcell]), p.op, _of([zero]))
-            return
-        if not rights:
-            return
-        pairs: list[tuple[tuple[str, Any], tuple[str, Any] | None]] = [(lefts[0], rights[0])]
-    else:
-        # Rows are matched by key; a key that occurs twice on either side makes its comparison not
-        # verifiable (the uniqueness rules report the duplicate once) — never the first row alone.
-        index: dict[str, list[tuple[str, Any]]] = {}
-        for ptr, row in rights:
-            index.setdefault(str(row.get(p.key)), []).append((ptr, row))
-        counts: dict[str, int] = {}
-        for _, row in lefts:
-            counts[str(row.get(p.key))] = counts.get(str(row.get(p.key)), 0) + 1
-        pairs = []
-        duplicated: list[str] = []
-        for ptr, row in lefts:
-            key = row.get(p.key)
-            if key is None or (p.level and len(str(key)) not in p.level):
-                continue
-            matches = index.get(str(key), [])
-            if counts[str(key)] > 1 or len(matches) > 1:
-                duplicated.append(str(key))
-                continue
-            match = matches[0] if matches else None
-            if match is None and p.missing == "skip":
-                continue
-            pairs.append(((ptr, row), match))
-        if duplicated:
-            ctx.duplicated(duplicated)
+        yield from _objects_match(ctx, compiled, p, lefts, rights)
+        return
+    # Rows are matched by key; a key that occurs twice on either side makes its comparison not
+    # verifiable (the uniqueness rules report the duplicate once) — never the first row alone.
+    index: dict[str, list[tuple[str, Any]]] = {}
+    for ptr, row in rights:
+        index.setdefault(str(row.get(p.key)), []).append((ptr, row))
+    counts: dict[str, int] = {}
+    for _, row in lefts:
+        counts[str(row.get(p.key))] = counts.get(str(row.get(p.key)), 0) + 1
+    pairs: list[tuple[tuple[str, Any], tuple[str, Any] | None]] = []
+    duplicated: list[str] = []
+    for ptr, row in lefts:
+        key = row.get(p.key)
+        if key is None or (p.level and len(str(key)) not in p.level):
+            continue
+        matches = index.get(str(key), [])
+        if counts[str(key)] > 1 or len(matches) > 1:
+            duplicated.append(str(key))
+            continue
+        match = matches[0] if matches else None
+        if match is None and p.missing == "skip":
+            continue
+        pairs.append(((ptr, row), match))
+    if duplicated:
+        ctx.duplicated(duplicated)
     for (lptr, lrow), match in pairs:
         for lc, rc in p.columns:
             if lc not in lrow:
@@ -539,6 +526,35 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                     continue
                 right = _of([rcell])
             yield from identity(ctx, compiled, _of([lcell]), p.op, right)
+
+
+def _objects_match(
+    ctx: Context, compiled: Compiled, p: RowsMatch, lefts: list[tuple[str, Any]], rights: list[tuple[str, Any]]
+) -> Iterator[Violation]:
+    """Without a key: the two objects' columns pairwise. A table declared empty states zero for every
+    figure it could hold, so its side is that zero (a non-zero figure stated elsewhere is a finding)."""
+    sides: list[tuple[tuple[str, Any] | None, Cell | None]] = []
+    for objs, bound in ((lefts, p.left), (rights, p.right)):
+        if objs:
+            sides.append((objs[0], None))
+        elif bound.table is not None and ctx.is_empty(bound.table):
+            sides.append((None, ctx.empty_zero(bound.table)))
+        else:
+            return
+    (lobj, lzero), (robj, rzero) = sides
+    if lzero is not None and rzero is not None:
+        return
+    for lc, rc in p.columns:
+        lcell = lzero if lobj is None else _column_cell(ctx, lobj, lc, amount=lc in p.amounts)
+        rcell = rzero if robj is None else _column_cell(ctx, robj, rc, amount=True)
+        if lcell is None or rcell is None:
+            continue
+        yield from identity(ctx, compiled, _of([lcell]), p.op, _of([rcell]))
+
+
+def _column_cell(ctx: Context, obj: tuple[str, Any], column: str, *, amount: bool) -> Cell | None:
+    ptr, row = obj
+    return ctx.cell(f"{ptr}/{column}", row[column], amount=amount) if column in row else None
 
 
 def _is_amount(ctx: Context, ptr: str, column: str) -> bool:

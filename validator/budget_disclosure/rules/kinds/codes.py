@@ -92,6 +92,11 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     p: ListCheck = compiled.prepared
     codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification)
     if codelist is None:
+        if any(True for _ in ctx.objects(p.items)):
+            ctx.not_verifiable(
+                f"适用规范没有指定{p.classification}分类代码表",
+                f"the profile names no {p.classification} code list",
+            )
         return
     for ptr, row in ctx.objects(p.items):
         code = row.get("code")

@@ -307,6 +307,8 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
     p: Levels = compiled.prepared
     framework = ctx.spec.framework_for(ctx.profile.id)
     if framework is None:
+        if any(True for _ in each(ctx, p.items)):
+            _no_framework(ctx)
         return
     for _, item, _, here in each(ctx, p.items):
         level1, level2 = text_of(item.get("level1")), text_of(item.get("level2"))
@@ -336,6 +338,10 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
                 )
 
 
+def _no_framework(ctx: Context) -> None:
+    ctx.not_verifiable("适用规范没有指定绩效指标体系", "the profile names no indicator framework")
+
+
 @dataclass(frozen=True)
 class Coverage:
     scope: tuple[BoundRef, ...]
@@ -357,6 +363,8 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     p: Coverage = compiled.prepared
     framework = ctx.spec.framework_for(ctx.profile.id)
     if framework is None:
+        if any(True for _ in ctx.objects(p.scope)):
+            _no_framework(ctx)
         return
     for sptr, scope in ctx.objects(p.scope):
         ctx.checked()
