@@ -3,6 +3,8 @@
 1. a key that occurs twice is one finding (uniqueness) and causes no other finding;
 2. a table declared empty is zero for every rule that reads it: emptying a table whose money the other
    tables and the narrative state makes a rule fire outside it, and the narrative's figure is named;
+3. names compare as people read them: writing any name with other brackets, spaces, line breaks or
+   其它 for 其他 changes no finding, and a real difference in a compared name is still found;
 """
 
 from __future__ import annotations
@@ -10,13 +12,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from budget_disclosure import Severity, validate
 from budget_disclosure import pointer as jp
 
-from .strategies import documents
+from .strategies import Features, documents
 
 # Tables (and their row lists) whose rows carry a classification code, with the rule that keeps the
 # code unique there.
@@ -79,3 +81,64 @@ def test_a_table_declared_empty_is_zero_for_every_rule_that_reads_it(data: Any) 
     emptied["tables"][table] = {"empty": True, "statement": "本部门无相关收支情况"}
     errors = [f for f in validate(emptied).findings if f.severity is Severity.ERROR]
     assert any(f.pointer == RESTATED[table] for f in errors), sorted((f.rule, f.pointer) for f in errors)
+
+
+# ------------------------------------------------------------------------------------------ 3
+NAME_FIELDS = {"name", "unit_name"}
+
+
+def _name_pointers(value: Any, ptr: str = "") -> list[str]:
+    """Every text field of the document called ``name`` or ``unit_name``."""
+    out: list[str] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            here = jp.join(ptr, k)
+            if k in NAME_FIELDS and isinstance(v, str) and len(v) > 1:
+                out.append(here)
+            else:
+                out.extend(_name_pointers(v, here))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out.extend(_name_pointers(v, jp.join(ptr, i)))
+    return out
+
+
+_WIDTH = str.maketrans({"(": "（", ")": "）", "（": "(", "）": ")", ",": "，", "，": ","})
+
+
+@st.composite
+def as_read(draw: Any, name: str) -> str:
+    """The same name as a reader takes it: other bracket widths, a space or line break inside, 其它."""
+    variant = name.translate(_WIDTH) if draw(st.booleans()) else name
+    if draw(st.booleans()):
+        variant = variant.replace("其他", "其它")
+    at = draw(st.integers(1, len(variant) - 1))
+    return variant[:at] + draw(st.sampled_from([" ", "\n", "\u3000", " \n"])) + variant[at:]
+
+
+@given(data=st.data())
+def test_names_written_as_read_change_no_finding(data: Any) -> None:
+    doc = data.draw(documents(), label="document")
+    pointers = _name_pointers(doc)
+    chosen = data.draw(st.lists(st.sampled_from(pointers), min_size=1, max_size=8, unique=True), label="names")
+    written = copy.deepcopy(doc)
+    for ptr in chosen:
+        tokens = jp.parse(ptr)
+        parent = jp.resolve(written, jp.join("", *tokens[:-1])) if len(tokens) > 1 else written
+        key: Any = int(tokens[-1]) if isinstance(parent, list) else tokens[-1]
+        parent[key] = data.draw(as_read(parent[key]), label=ptr)
+    assert keyed(validate(written)) == keyed(validate(doc))
+
+
+@given(data=st.data())
+def test_a_different_project_name_is_still_found(data: Any) -> None:
+    """Normalising never hides a real difference: a narrative project renamed to a name no project of
+    the table has (beyond the declared suffixes) is reported."""
+    doc = data.draw(documents(features=Features(profile="hunan-changsha-2024")), label="document")
+    projects = doc["narrative"]["general_budget_expenditure"].get("projects") or []
+    assume(projects)
+    index = data.draw(st.integers(0, len(projects) - 1), label="project")
+    renamed = copy.deepcopy(doc)
+    renamed["narrative"]["general_budget_expenditure"]["projects"][index]["name"] = "另一个从未列示的" + "项目经费支出"
+    pointer = f"/narrative/general_budget_expenditure/projects/{index}/name"
+    assert ("narrative.project-names", pointer, "warning") in keyed(validate(renamed))

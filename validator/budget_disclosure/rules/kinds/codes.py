@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ... import pointer as jp
-from ...codelists import normalise_name
+from ...names import normalise_name
 from ..bind import BoundRef, bind_ref
 from ..context import Compiled, Context, Violation
 from .arithmetic import LEVELS
