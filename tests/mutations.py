@@ -505,10 +505,6 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         table = data.draw(st.sampled_from(profile.tables), label="table")
         del tables[table]
         return Mutation(doc, lambda f: f.pointer == "/tables" and spec.tables[table].title in f.message)
-    if rule_id == "schema.table-not-in-profile":
-        table = data.draw(st.sampled_from([t for t in spec.tables if t not in profile.tables]), label="table")
-        tables[table] = {"empty": True}
-        return Mutation(doc, lambda f: f.pointer == f"/tables/{table}")
     if rule_id == "schema.table-unknown":
         name = data.draw(st.from_regex(r"\A[a-z]{3,12}\Z").filter(lambda n: n not in spec.tables), label="id")
         tables[name] = {"empty": True}

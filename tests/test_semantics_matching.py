@@ -5,6 +5,9 @@
    tables and the narrative state makes a rule fire outside it, and the narrative's figure is named;
 3. names compare as people read them: writing any name with other brackets, spaces, line breaks or
    其它 for 其他 changes no finding, and a real difference in a compared name is still found;
+4. a known table beyond the profile is checked like a required one: a document validated under a
+   profile that does not require one of its tables gets the same findings, and a defect in that table
+   is still found; declared empty, it adds nothing;
 """
 
 from __future__ import annotations
@@ -142,3 +145,23 @@ def test_a_different_project_name_is_still_found(data: Any) -> None:
     renamed["narrative"]["general_budget_expenditure"]["projects"][index]["name"] = "另一个从未列示的" + "项目经费支出"
     pointer = f"/narrative/general_budget_expenditure/projects/{index}/name"
     assert ("narrative.project-names", pointer, "warning") in keyed(validate(renamed))
+
+
+# ------------------------------------------------------------------------------------------ 4
+@given(data=st.data())
+def test_a_table_beyond_the_profile_is_checked_like_a_required_one(data: Any) -> None:
+    doc = data.draw(documents(features=Features(profile="central-2021", state_capital=True)), label="document")
+    beyond = copy.deepcopy(doc)
+    beyond["profile"] = "mof-143-2016"  # requires no 国有资本经营预算支出表
+    assert keyed(validate(beyond)) == keyed(validate(doc))
+    beyond["tables"]["state_capital_expenditure"]["total_row"]["total"] += 1000
+    errors = [f for f in validate(beyond).findings if f.severity is Severity.ERROR]
+    assert any(f.pointer.startswith("/tables/state_capital_expenditure/") for f in errors)
+
+
+@given(data=st.data())
+def test_an_empty_table_beyond_the_profile_adds_nothing(data: Any) -> None:
+    doc = data.draw(documents(features=Features(profile="hunan-changsha-2024")), label="document")
+    extended = copy.deepcopy(doc)
+    extended["tables"]["state_capital_expenditure"] = {"empty": True, "statement": "本部门无相关收支情况"}
+    assert keyed(validate(extended)) == keyed(validate(doc))

@@ -104,21 +104,27 @@ class Engine:
                 continue
             if not compiled.when(ctx):
                 continue
-            if (
-                any(t != "narrative" and t not in ctx.profile.tables and ctx.table(t) is None for t in compiled.needs)
-                and not KINDS[rule.kind].partial
-            ):
-                continue  # the profile has no such table: the rule does not apply (nothing was left unchecked)
+            # A table the profile does not require and the document does not have: rules on it do not
+            # apply (nothing was left unchecked). Present, any known table is checked like the others.
+            beyond = frozenset(
+                t for t in compiled.needs if t != "narrative" and t not in ctx.profile.tables and ctx.table(t) is None
+            )
             kind = KINDS[rule.kind]
+            if beyond and (not kind.partial or beyond >= compiled.needs):
+                continue
             if kind.partial:
-                unusable = frozenset(
-                    t
-                    for t in compiled.needs
-                    if t in broken
-                    or (t != "narrative" and ctx.table(t) is None)
-                    or (t == "narrative" and not isinstance(document.get("narrative"), dict))
+                needs = compiled.needs - beyond
+                unusable = (
+                    frozenset(
+                        t
+                        for t in needs
+                        if t in broken
+                        or (t != "narrative" and ctx.table(t) is None)
+                        or (t == "narrative" and not isinstance(document.get("narrative"), dict))
+                    )
+                    | beyond
                 )
-                if compiled.needs and unusable >= compiled.needs:
+                if needs and unusable >= needs | beyond:
                     result.skipped.append(
                         self._blocked(ctx, compiled, broken)
                         or Skipped(rule.id, "所需的表都不可用", "none of the tables it reads is usable")
