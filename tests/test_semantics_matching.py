@@ -8,11 +8,14 @@
 4. a known table beyond the profile is checked like a required one: a document validated under a
    profile that does not require one of its tables gets the same findings, and a defect in that table
    is still found; declared empty, it adds nothing;
+5. classification completeness: leaving out the rows under a 类 or 款 that holds money (where the code
+   list subdivides it) is found at that row, wherever the table prints it.
 """
 
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import assume, given
@@ -20,6 +23,7 @@ from hypothesis import strategies as st
 
 from budget_disclosure import Severity, validate
 from budget_disclosure import pointer as jp
+from budget_disclosure.spec import get_spec
 
 from .strategies import Features, documents
 
@@ -165,3 +169,42 @@ def test_an_empty_table_beyond_the_profile_adds_nothing(data: Any) -> None:
     extended = copy.deepcopy(doc)
     extended["tables"]["state_capital_expenditure"] = {"empty": True, "statement": "本部门无相关收支情况"}
     assert keyed(validate(extended)) == keyed(validate(doc))
+
+
+# ------------------------------------------------------------------------------------------ 5
+DETAILED = {  # row lists published to 项 (function) or 款 (economic), with the depth and the rule
+    "/tables/income/rows": (7, "classification.function-children"),
+    "/tables/expenditure/rows": (7, "classification.function-children"),
+    "/tables/general_budget_expenditure/rows": (7, "classification.function-children"),
+    "/tables/government_fund_expenditure/rows": (7, "classification.function-children"),
+    "/tables/basic_expenditure/rows": (5, "classification.economic-children"),
+}
+
+
+@given(data=st.data())
+def test_a_class_without_its_detail_is_found(data: Any) -> None:
+    """Removing every row under one 类 or 款 with money (its code list subdivides it) is found at that row,
+    in whichever table published to that depth it happens."""
+    doc = data.draw(documents(), label="document")
+    spec = get_spec()
+    candidates = []
+    for where, (depth, rule) in DETAILED.items():
+        rows = jp.resolve(doc, where, None)
+        if not isinstance(rows, list):
+            continue
+        codelist = spec.codelist_for(doc["profile"], "economic" if depth == 5 else "function")
+        assert codelist is not None
+        subdivided = {c[:n] for c in codelist.entries for n in (3, 5) if n < len(c)}
+        for i, row in enumerate(rows):
+            money = any(isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v for v in row.values())
+            if len(row["code"]) < depth and row["code"] in subdivided and money:
+                candidates.append((where, i, depth, rule))
+    where, index, depth, rule = data.draw(st.sampled_from(candidates), label="row")
+    detail = len(jp.resolve(doc, where)[index]["code"]) + 2
+    cut = copy.deepcopy(doc)
+    rows = jp.resolve(cut, where)
+    code = rows[index]["code"]
+    rows[:] = [r for r in rows if not (r["code"].startswith(code) and len(r["code"]) >= detail)]
+    report = validate(cut)
+    fired = {(f.rule, f.pointer) for f in report.findings if f.severity is Severity.ERROR}
+    assert (rule, f"{where}/{index}/code") in fired, sorted(fired)
