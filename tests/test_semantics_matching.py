@@ -9,7 +9,8 @@
    profile that does not require one of its tables gets the same findings, and a defect in that table
    is still found; declared empty, it adds nothing;
 5. classification completeness: leaving out the rows under a 类 or 款 that holds money (where the code
-   list subdivides it) is found at that row, wherever the table prints it.
+   list subdivides it) is found at that row, wherever the table prints it;
+6. no rule is skipped silently: every rule that reads a missing table is listed in ``skipped``.
 """
 
 from __future__ import annotations
@@ -208,3 +209,35 @@ def test_a_class_without_its_detail_is_found(data: Any) -> None:
     report = validate(cut)
     fired = {(f.rule, f.pointer) for f in report.findings if f.severity is Severity.ERROR}
     assert (rule, f"{where}/{index}/code") in fired, sorted(fired)
+
+
+# ------------------------------------------------------------------------------------------ 6
+@given(data=st.data())
+def test_no_rule_that_reads_a_missing_table_is_skipped_silently(data: Any) -> None:
+    """Remove one table the profile requires: every rule of the profile that reads it and whose
+    conditions hold is listed in ``skipped`` with a reason (whole, or for the items it left out) —
+    unless it also reads an optional table the document lacks, and so does not apply."""
+    from budget_disclosure.rules.context import Context
+    from budget_disclosure.rules.engine import get_engine
+    from budget_disclosure.rules.kinds import KINDS
+
+    spec = get_spec()
+    doc = data.draw(documents(), label="document")
+    profile = spec.profiles[doc["profile"]]
+    table = data.draw(st.sampled_from([t for t in profile.tables if t in doc["tables"]]), label="table")
+    cut = copy.deepcopy(doc)
+    del cut["tables"][table]
+    report = validate(cut)
+    skipped = {s.rule: s.reason for s in report.skipped}
+    assert all(skipped.values())
+    ctx = Context(spec, cut, profile, False)
+    # Rules that need every table they read and also read an optional table the document does not have
+    # do not apply at all; item-wise rules check what they can and report the rest.
+    optional_absent = {t for t in spec.tables if t not in profile.tables and t not in cut["tables"]}
+    reading = [
+        c.rule.id
+        for c in get_engine(spec).rules_for(profile.id)
+        if table in c.needs and c.when(ctx) and (KINDS[c.rule.kind].partial or not c.needs & optional_absent)
+    ]
+    assert reading
+    assert [r for r in reading if r not in skipped] == []

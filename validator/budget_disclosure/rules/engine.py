@@ -139,6 +139,13 @@ class Engine:
                 ctx.excluded = frozenset()
             ctx.checks = 0
             ctx.unverifiable = []
+            left_out = sorted(ctx.excluded - beyond)
+            if left_out:
+                # A partial kind checks the rest; the items of an unusable table are reported unchecked.
+                ctx.not_verifiable(
+                    f"{self._names(left_out)}缺失或结构有误，其中的条目未检查",
+                    f"the items of {', '.join(left_out)} (missing or with schema findings) were not checked",
+                )
             for v in kind.run(ctx, compiled):
                 result.findings.append(self._stamp(rule, v, document))
             if ctx.checks:
@@ -164,18 +171,20 @@ class Engine:
         if not missing and not bad:
             return None
 
-        def names(ids: list[str]) -> str:
-            return "、".join(self.spec.tables[t].title if t in self.spec.tables else "预算说明" for t in ids)
-
         if missing:
             return Skipped(
-                compiled.rule.id, f"所需的表缺失：{names(missing)}", f"needs missing table(s): {', '.join(missing)}"
+                compiled.rule.id,
+                f"所需的表缺失：{self._names(missing)}",
+                f"needs missing table(s): {', '.join(missing)}",
             )
         return Skipped(
             compiled.rule.id,
-            f"所需的表结构有误（见结构类发现）：{names(bad)}",
+            f"所需的表结构有误（见结构类发现）：{self._names(bad)}",
             f"needs table(s) with schema findings: {', '.join(bad)}",
         )
+
+    def _names(self, ids: list[str]) -> str:
+        return "、".join(self.spec.tables[t].title if t in self.spec.tables else "预算说明" for t in ids)
 
     def _stamp(self, rule: RuleDef, v: Violation, document: dict[str, Any]) -> Finding:
         return emit(
