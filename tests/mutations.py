@@ -414,6 +414,46 @@ def code_hierarchy(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
         del array[index]
         children = [f"{array_ptr}/{i}/code" for i, r in enumerate(array) if r["code"][: len(code)] == code]
         return Mutation(doc, lambda f: f.pointer in children)
+    if prepared.check == "children":
+        codelist = get_spec().codelist_for(document["profile"], prepared.classification)
+        assume(codelist is not None)
+        subdivided = {c[:n] for c in codelist.entries for n in prepared.levels if n < len(c)}
+        parents = [
+            i
+            for i, r in enumerate(array)
+            if len(r["code"]) < prepared.depth
+            and r["code"] in subdivided
+            and any(isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v != 0 for v in r.values())
+        ]
+        index = _pick(data, parents, "parent row")
+        code = array[index]["code"]
+        nxt = prepared.levels[prepared.levels.index(len(code)) + 1]
+        array[:] = [r for r in array if not (r["code"].startswith(code) and len(r["code"]) >= nxt)]
+        here = f"{array_ptr}/{index}/code"
+        return Mutation(doc, lambda f: f.pointer == here)
+    if prepared.check == "names":
+        # Names are held to each other only for codes the code list lacks (listed codes are held to the
+        # list): move a code printed in several tables to an unlisted code, then rename a later print.
+        listed = get_spec().codelist_for(document["profile"], prepared.classification)
+        entries = listed.entries if listed is not None else {}
+        seen: dict[str, str | None] = {}
+        later: list[tuple[str, str]] = []
+        for b in prepared.items:
+            for p, r in b.ref.resolve(doc):
+                if isinstance(r, dict) and isinstance(r.get("code"), str):
+                    if r["code"] in seen and seen[r["code"]] != b.table:
+                        later.append((p, r["code"]))
+                    seen.setdefault(r["code"], b.table)
+        here, code = _pick(data, later, "row printed in an earlier table too")
+        free = [code[:-2] + f"{n:02d}" for n in range(60, 99) if code[:-2] + f"{n:02d}" not in entries]
+        assume(len(code) > 3 and free)
+        for b in prepared.items:
+            for _p, r in b.ref.resolve(doc):
+                if isinstance(r, dict) and r.get("code") == code:
+                    r["code"] = free[0]
+        row = jp.resolve(doc, here)
+        row["name"] = "另称" + row["name"]
+        return Mutation(doc, lambda f: f.pointer == f"{here}/name")
     if prepared.check == "unique":
         index = data.draw(st.integers(0, len(array) - 1), label="row")
         array.insert(index + 1, copy.deepcopy(array[index]))
@@ -510,10 +550,6 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         table = data.draw(st.sampled_from(profile.tables), label="table")
         del tables[table]
         return Mutation(doc, lambda f: f.pointer == "/tables" and spec.tables[table].title in f.message)
-    if rule_id == "schema.table-not-in-profile":
-        table = data.draw(st.sampled_from([t for t in spec.tables if t not in profile.tables]), label="table")
-        tables[table] = {"empty": True}
-        return Mutation(doc, lambda f: f.pointer == f"/tables/{table}")
     if rule_id == "schema.table-unknown":
         name = data.draw(st.from_regex(r"\A[a-z]{3,12}\Z").filter(lambda n: n not in spec.tables), label="id")
         tables[name] = {"empty": True}

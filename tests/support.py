@@ -48,6 +48,8 @@ class Case:
     ``expected`` lists the findings the patched document has and the base (validated with the same
     options) has not; ``removed`` lists the base's findings the patch makes disappear. The base's own
     findings are pinned by its sidecar, so together they state the patched document's findings exactly.
+    ``skipped``, when the case states it, lists exactly the rules the patched document reports as
+    skipped (not verifiable) and the base does not.
     """
 
     path: Path
@@ -60,6 +62,7 @@ class Case:
     expected: list[tuple[str, str, str]]
     removed: list[tuple[str, str, str]]
     patch: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[str] | None = None
 
 
 def expected_list(items: Any) -> list[tuple[str, str, str]]:
@@ -82,6 +85,7 @@ def load_case(path: Path) -> Case:
         expected_list(raw.get("expected")),
         expected_list(raw.get("removed")),
         patch,
+        sorted(raw["skipped"]) if "skipped" in raw else None,
     )
 
 
@@ -99,6 +103,14 @@ def case_delta(case: Case) -> tuple[list[tuple[str, str, str]], list[tuple[str, 
     report = validate(case.document, **case.options)
     after = actual_list(report)
     return [f for f in after if f not in before], [f for f in before if f not in after], report
+
+
+def skipped_delta(case: Case, report: Any) -> list[str]:
+    """The rules the patched document reports as skipped and the base does not."""
+    from budget_disclosure import validate
+
+    before = {s.rule for s in validate(case.base, **case.options).skipped}
+    return sorted({s.rule for s in report.skipped} - before)
 
 
 def sidecar_of(example: Path) -> Path:

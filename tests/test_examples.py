@@ -8,7 +8,17 @@ import pytest
 
 from budget_disclosure import validate
 
-from .support import EXAMPLES, actual_list, all_cases, all_examples, case_delta, load_case, load_sidecar, sidecar_of
+from .support import (
+    EXAMPLES,
+    actual_list,
+    all_cases,
+    all_examples,
+    case_delta,
+    load_case,
+    load_sidecar,
+    sidecar_of,
+    skipped_delta,
+)
 
 
 def _diff(actual: list[tuple[str, str, str]], expected: list[tuple[str, str, str]]) -> str:
@@ -32,9 +42,11 @@ def test_example_matches_sidecar(example: Path) -> None:
 @pytest.mark.parametrize("case_path", all_cases(), ids=lambda p: str(p.relative_to(EXAMPLES / "cases")))
 def test_case_matches_expected(case_path: Path) -> None:
     case = load_case(case_path)
-    added, removed, _ = case_delta(case)
+    added, removed, report = case_delta(case)
     assert added == case.expected, _diff(added, case.expected)
     assert removed == case.removed, "findings the patch removes differ:\n" + _diff(removed, case.removed)
+    if case.skipped is not None:
+        assert skipped_delta(case, report) == case.skipped, "rules skipped by the patch differ"
 
 
 def test_every_sidecar_has_its_example() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,18 +9,10 @@ from typing import Any
 
 from .errors import SpecError
 from .metacheck import check_spec_file
+from .names import normalise_name
 from .yamlload import load_yaml
 
 __all__ = ["CodeList", "Entry", "Framework", "load_codelist", "load_framework", "normalise_name"]
-
-_SPACE = re.compile(r"\s+")
-
-
-def normalise_name(name: str) -> str:
-    """Names compare without white space, with full-width brackets, 其它 read as 其他, and “” "" unified."""
-    text = _SPACE.sub("", name)
-    text = text.replace("(", "（").replace(")", "）").replace("其它", "其他")
-    return text.replace("“", '"').replace("”", '"')
 
 
 @dataclass(frozen=True)

@@ -271,8 +271,6 @@ class SchemaChecker:
         else:
             values["detail"] = f"违反约束 {keyword}"
             values["detail_en"] = f"violates {keyword}"
-        if rule == "schema.table-not-in-profile":
-            values["title"] = spec.tables[tokens[-1]].title if tokens and tokens[-1] in spec.tables else title
         yield emit(spec, document, rule, ptr, values)
 
     @staticmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -73,6 +73,9 @@ class Context:
     checks: int = 0
     evaluations: list[Evaluation] = field(default_factory=list)
     excluded: frozenset[str] = frozenset()
+    # Why parts of the current rule could not be verified (a duplicated key, no code list …): the
+    # engine lists the rule under the report's ``skipped`` with these reasons.
+    unverifiable: list[tuple[str, str]] = field(default_factory=list)
     # Per-document caches: formats by table and column, references resolved once for every rule that
     # names them, cells built once. A context serves one document.
     formats: Formats = field(init=False)
@@ -106,6 +109,31 @@ class Context:
     def usable(self, bound: BoundRef) -> bool:
         """False for a reference into a table the current rule must leave out (missing or malformed)."""
         return bound.table is None or bound.table not in self.excluded
+
+    def not_verifiable(self, reason: str, reason_en: str) -> None:
+        """Kinds call this for an identity or item they cannot verify; the report lists the rule as skipped."""
+        if (reason, reason_en) not in self.unverifiable:
+            self.unverifiable.append((reason, reason_en))
+
+    def duplicated(self, keys: Iterable[str]) -> None:
+        """Rows matched by a key that occurs more than once: the comparison is not made (neither the first
+        row alone nor a doubled sum could be trusted) and the rule is reported as not verifiable for them."""
+        shown = "、".join(sorted(set(keys)))
+        self.not_verifiable(
+            f"{shown} 出现不止一次，按其核对的关系无法验证（重复本身由唯一性规则报告）",
+            f"{shown} occurs more than once, so the relations matched on it cannot be verified "
+            "(the duplicate itself is reported by the uniqueness rule)",
+        )
+
+    def ambiguous(self, bound: BoundRef) -> list[str]:
+        """The key values of a reference that selects rows by key (``rows[code=30217]``) and finds more
+        than one: a duplicated key, whose rows cannot be told apart."""
+        steps = bound.ref.steps
+        if not any(s.key is not None for s in steps) or any(s.all for s in steps):
+            return []
+        if len(self.resolve(bound)) < 2:
+            return []
+        return [str(s.value) for s in steps if s.key is not None]
 
     def checked(self, n: int = 1) -> None:
         """Kinds call this for every identity or item they actually examine."""
@@ -143,12 +171,14 @@ class Context:
                 out.append(cell)
         table = bound.table
         if not found and table is not None and self.is_empty(table):
-            amounts = self.document.get("amounts")
-            unit = amounts.get("unit", "") if isinstance(amounts, dict) else ""
-            out.append(
-                Cell(jp.join("/tables", table), Decimal(0), Decimal(0), unit if bound.amount else "", None, None)
-            )
+            out.append(self.empty_zero(table, amount=bound.amount))
         return out
+
+    def empty_zero(self, table: str, *, amount: bool = True) -> Cell:
+        """The one exact zero a table declared empty states for every figure it could hold."""
+        amounts = self.document.get("amounts")
+        unit = amounts.get("unit", "") if isinstance(amounts, dict) else ""
+        return Cell(jp.join("/tables", table), Decimal(0), Decimal(0), unit if amount else "", None, None)
 
     def cell(self, ptr: str, raw: Any, *, amount: bool = True) -> Cell | None:
         """One numeric cell, or None when the value is absent, not stated or not a number."""

@@ -130,21 +130,27 @@ class Engine:
                 continue
             if not compiled.when(ctx):
                 continue
-            if (
-                any(t != "narrative" and t not in ctx.profile.tables and ctx.table(t) is None for t in compiled.needs)
-                and not KINDS[rule.kind].partial
-            ):
-                continue  # the profile has no such table: the rule does not apply (nothing was left unchecked)
+            # A table the profile does not require and the document does not have: rules on it do not
+            # apply (nothing was left unchecked). Present, any known table is checked like the others.
+            beyond = frozenset(
+                t for t in compiled.needs if t != "narrative" and t not in ctx.profile.tables and ctx.table(t) is None
+            )
             kind = KINDS[rule.kind]
+            if beyond and (not kind.partial or beyond >= compiled.needs):
+                continue
             if kind.partial:
-                unusable = frozenset(
-                    t
-                    for t in compiled.needs
-                    if t in broken
-                    or (t != "narrative" and ctx.table(t) is None)
-                    or (t == "narrative" and not isinstance(document.get("narrative"), dict))
+                needs = compiled.needs - beyond
+                unusable = (
+                    frozenset(
+                        t
+                        for t in needs
+                        if t in broken
+                        or (t != "narrative" and ctx.table(t) is None)
+                        or (t == "narrative" and not isinstance(document.get("narrative"), dict))
+                    )
+                    | beyond
                 )
-                if compiled.needs and unusable >= compiled.needs:
+                if needs and unusable >= needs | beyond:
                     result.skipped.append(
                         self._blocked(ctx, compiled, broken)
                         or Skipped(rule.id, "所需的表都不可用", "none of the tables it reads is usable")
@@ -158,10 +164,27 @@ class Engine:
                     continue
                 ctx.excluded = frozenset()
             ctx.checks = 0
+            ctx.unverifiable = []
+            left_out = sorted(ctx.excluded - beyond)
+            if left_out:
+                # A partial kind checks the rest; the items of an unusable table are reported unchecked.
+                ctx.not_verifiable(
+                    f"{self._names(left_out)}缺失或结构有误，其中的条目未检查",
+                    f"the items of {', '.join(left_out)} (missing or with schema findings) were not checked",
+                )
             for v in kind.run(ctx, compiled):
                 result.findings.append(self._stamp(rule, v, document))
             if ctx.checks:
                 result.applied.add(rule.id)
+            if ctx.unverifiable:
+                # Nothing is left unchecked silently: what the kind could not verify is reported.
+                result.skipped.append(
+                    Skipped(
+                        rule.id,
+                        "；".join(zh for zh, _ in ctx.unverifiable),
+                        "; ".join(en for _, en in ctx.unverifiable),
+                    )
+                )
         result.findings = group_by_cause(result.findings, ctx.evaluations, ctx.location)
         result.evaluations = ctx.evaluations
         return result
@@ -174,18 +197,20 @@ class Engine:
         if not missing and not bad:
             return None
 
-        def names(ids: list[str]) -> str:
-            return "、".join(self.spec.tables[t].title if t in self.spec.tables else "预算说明" for t in ids)
-
         if missing:
             return Skipped(
-                compiled.rule.id, f"所需的表缺失：{names(missing)}", f"needs missing table(s): {', '.join(missing)}"
+                compiled.rule.id,
+                f"所需的表缺失：{self._names(missing)}",
+                f"needs missing table(s): {', '.join(missing)}",
             )
         return Skipped(
             compiled.rule.id,
-            f"所需的表结构有误（见结构类发现）：{names(bad)}",
+            f"所需的表结构有误（见结构类发现）：{self._names(bad)}",
             f"needs table(s) with schema findings: {', '.join(bad)}",
         )
+
+    def _names(self, ids: list[str]) -> str:
+        return "、".join(self.spec.tables[t].title if t in self.spec.tables else "预算说明" for t in ids)
 
     def _stamp(self, rule: RuleDef, v: Violation, document: dict[str, Any]) -> Finding:
         return emit(

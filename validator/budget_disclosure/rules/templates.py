@@ -37,7 +37,7 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "percentage": frozenset({"actual", "expected", "numerator", "denominator", "unit"}),
     "amount_precision": frozenset({"value", "places", "precision", "unit"}),
     "empty_statement": frozenset({"table"}),
-    "code_hierarchy": frozenset({"code", "name", "parent", "first", "previous"}),
+    "code_hierarchy": frozenset({"code", "name", "parent", "first", "previous", "level", "level_en", "other", "table"}),
     "code_list": frozenset({"code", "name", "expected", "current", "former", "former_en", "funds", "list"}),
     "codes_match": frozenset({"code", "other"}),
     "allowed_values": frozenset({"value", "allowed"}),

@@ -167,6 +167,14 @@ def side(ctx: Context, terms: tuple[TermRef, ...]) -> tuple[Terms, bool]:
     return out, bool(out)
 
 
+def _ambiguous(ctx: Context, terms: tuple[TermRef, ...]) -> bool:
+    """True (and the rule reported not verifiable) when a term selects by a key that occurs twice."""
+    keys = [k for term in terms for k in ctx.ambiguous(term.bound)]
+    if keys:
+        ctx.duplicated(keys)
+    return bool(keys)
+
+
 def label(ctx: Context, pointer: str) -> str:
     return ctx.location(pointer)
 
@@ -179,6 +187,8 @@ def prepare_sum(spec: Any, params: Mapping[str, Any]) -> Any:
 def kind_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """A total equals the weighted sum of its parts: ``total = Σ weight·part`` (wildcards add every match)."""
     total_terms, part_terms = compiled.prepared
+    if _ambiguous(ctx, total_terms + part_terms):
+        return
     left, has_left = side(ctx, total_terms)
     right, has_right = side(ctx, part_terms)
     if not has_left or not has_right:
@@ -196,6 +206,8 @@ def kind_compare(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     An empty side is zero. A side whose references all resolve to nothing makes the rule not applicable.
     """
     left_terms, op, right_terms = compiled.prepared
+    if _ambiguous(ctx, left_terms + right_terms):
+        return
     left, has_left = side(ctx, left_terms)
     right, has_right = side(ctx, right_terms)
     if (left_terms and not has_left) or (right_terms and not has_right) or not (has_left or has_right):
@@ -377,7 +389,10 @@ def kind_rollup(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         if isinstance(row, dict) and isinstance(row.get("code"), str)
     ]
     index: dict[str, tuple[str, Any]] = {}
+    repeated: set[str] = set()
     for ptr, row in rows:
+        if row["code"] in index:
+            repeated.add(row["code"])
         index.setdefault(row["code"], (ptr, row))
     children: dict[str, list[tuple[str, Any]]] = {}
     roots: list[tuple[str, Any]] = []
@@ -388,11 +403,21 @@ def kind_rollup(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         else:
             children.setdefault(parent, []).append((ptr, row))
     totals = list(table_rows(ctx, p.table, p.total_row)) if p.total_row else []
+    # A repeated code cannot be rolled up: neither its first row alone nor the sum of its rows is
+    # known to be what the table means. Its identities are reported as not verifiable.
+    blocked = {
+        code for code, kids in children.items() if code in repeated or any(r["code"] in repeated for _, r in kids)
+    }
+    roots_blocked = any(r["code"] in repeated for _, r in roots)
+    if blocked or (roots_blocked and totals):
+        ctx.duplicated(repeated)
     for column in p.columns:
         for code, kids in children.items():
+            if code in blocked:
+                continue
             pptr, prow = index[code]
             yield from _roll(ctx, compiled, pptr, prow, kids, column)
-        if totals and isinstance(totals[0][1], dict):
+        if totals and isinstance(totals[0][1], dict) and not roots_blocked:
             yield from _roll(ctx, compiled, totals[0][0], totals[0][1], roots, column)
 
 
@@ -457,22 +482,32 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     lefts = [(ptr, row) for ptr, row in ctx.resolve(p.left) if isinstance(row, dict)]
     rights = [(ptr, row) for ptr, row in ctx.resolve(p.right) if isinstance(row, dict)]
     if p.key is None:
-        if not lefts or not rights:
-            return
-        pairs: list[tuple[tuple[str, Any], tuple[str, Any] | None]] = [(lefts[0], rights[0])]
-    else:
-        index: dict[str, tuple[str, Any]] = {}
-        for ptr, row in rights:
-            index.setdefault(str(row.get(p.key)), (ptr, row))
-        pairs = []
-        for ptr, row in lefts:
-            key = row.get(p.key)
-            if key is None or (p.level and len(str(key)) not in p.level):
-                continue
-            match = index.get(str(key))
-            if match is None and p.missing == "skip":
-                continue
-            pairs.append(((ptr, row), match))
+        yield from _objects_match(ctx, compiled, p, lefts, rights)
+        return
+    # Rows are matched by key; a key that occurs twice on either side makes its comparison not
+    # verifiable (the uniqueness rules report the duplicate once) — never the first row alone.
+    index: dict[str, list[tuple[str, Any]]] = {}
+    for ptr, row in rights:
+        index.setdefault(str(row.get(p.key)), []).append((ptr, row))
+    counts: dict[str, int] = {}
+    for _, row in lefts:
+        counts[str(row.get(p.key))] = counts.get(str(row.get(p.key)), 0) + 1
+    pairs: list[tuple[tuple[str, Any], tuple[str, Any] | None]] = []
+    duplicated: list[str] = []
+    for ptr, row in lefts:
+        key = row.get(p.key)
+        if key is None or (p.level and len(str(key)) not in p.level):
+            continue
+        matches = index.get(str(key), [])
+        if counts[str(key)] > 1 or len(matches) > 1:
+            duplicated.append(str(key))
+            continue
+        match = matches[0] if matches else None
+        if match is None and p.missing == "skip":
+            continue
+        pairs.append(((ptr, row), match))
+    if duplicated:
+        ctx.duplicated(duplicated)
     for (lptr, lrow), match in pairs:
         for lc, rc in p.columns:
             if lc not in lrow:
@@ -491,6 +526,35 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                     continue
                 right = _of([rcell])
             yield from identity(ctx, compiled, _of([lcell]), p.op, right)
+
+
+def _objects_match(
+    ctx: Context, compiled: Compiled, p: RowsMatch, lefts: list[tuple[str, Any]], rights: list[tuple[str, Any]]
+) -> Iterator[Violation]:
+    """Without a key: the two objects' columns pairwise. A table declared empty states zero for every
+    figure it could hold, so its side is that zero (a non-zero figure stated elsewhere is a finding)."""
+    sides: list[tuple[tuple[str, Any] | None, Cell | None]] = []
+    for objs, bound in ((lefts, p.left), (rights, p.right)):
+        if objs:
+            sides.append((objs[0], None))
+        elif bound.table is not None and ctx.is_empty(bound.table):
+            sides.append((None, ctx.empty_zero(bound.table)))
+        else:
+            return
+    (lobj, lzero), (robj, rzero) = sides
+    if lzero is not None and rzero is not None:
+        return
+    for lc, rc in p.columns:
+        lcell = lzero if lobj is None else _column_cell(ctx, lobj, lc, amount=lc in p.amounts)
+        rcell = rzero if robj is None else _column_cell(ctx, robj, rc, amount=True)
+        if lcell is None or rcell is None:
+            continue
+        yield from identity(ctx, compiled, _of([lcell]), p.op, _of([rcell]))
+
+
+def _column_cell(ctx: Context, obj: tuple[str, Any], column: str, *, amount: bool) -> Cell | None:
+    ptr, row = obj
+    return ctx.cell(f"{ptr}/{column}", row[column], amount=amount) if column in row else None
 
 
 def _is_amount(ctx: Context, ptr: str, column: str) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ... import pointer as jp
-from ...codelists import normalise_name
+from ...names import normalise_name
 from ..bind import BoundRef, bind_ref
 from ..context import Compiled, Context, Violation
 from .arithmetic import LEVELS
@@ -20,24 +20,46 @@ class Hierarchy:
     items: tuple[BoundRef, ...]
     levels: tuple[int, ...]
     check: str
+    classification: str
+    depth: int
+    ignore_suffixes: tuple[str, ...]
 
 
 def prepare_code_hierarchy(spec: Any, params: Mapping[str, Any]) -> Hierarchy:
+    levels = LEVELS[params["classification"]]
+    depth = params.get("depth", levels[-1])
+    if depth not in levels:
+        raise ValueError(f"depth {depth} is not a code length of the {params['classification']} classification")
+    if params["check"] == "children" and depth == levels[0]:
+        raise ValueError("check children needs a depth below the first level")
     return Hierarchy(
-        tuple(bind_ref(spec.labels, r) for r in params["items"]), LEVELS[params["classification"]], params["check"]
+        tuple(bind_ref(spec.labels, r) for r in params["items"]),
+        levels,
+        params["check"],
+        params["classification"],
+        depth,
+        tuple(params.get("ignore_suffixes", ())),
     )
 
 
 def kind_code_hierarchy(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """Within one table's rows: every 款/项 has its parent row (check parent), no code repeats (unique),
-    and rows come in code order (order)."""
+    rows come in code order (order), and a table published to a depth lists the next level under every
+    row above it (children). Across tables: a code is named alike wherever it is printed (names)."""
     p: Hierarchy = compiled.prepared
+    if p.check == "children":
+        yield from _children(ctx, p)
+        return
+    if p.check == "names":
+        yield from _names(ctx, p)
+        return
     for bound in p.items:
         rows = [(ptr, row) for ptr, row in ctx.objects((bound,)) if isinstance(row.get("code"), str)]
         codes = [row["code"] for _, row in rows]
         present = set(codes)
+        repeated = {c for c in present if codes.count(c) > 1} if len(present) < len(codes) else set()
         seen: dict[str, str] = {}
-        previous: str | None = None
+        previous: str | None = None  # the last code placed in order (repeated codes are left out)
         for ptr, row in rows:
             code = row["code"]
             ctx.checked()
@@ -51,9 +73,86 @@ def kind_code_hierarchy(ctx: Context, compiled: Compiled) -> Iterator[Violation]
                     yield Violation(here, {"code": code, "first": ctx.location(seen[code])}, related=(seen[code],))
                 else:
                     seen[code] = here
-            elif p.check == "order" and previous is not None and code < previous:
-                yield Violation(here, {"code": code, "previous": previous})
-            previous = code
+            elif p.check == "order":
+                if code in repeated:
+                    continue  # a repeated code is the uniqueness rule's finding, not an ordering one
+                if previous is not None and code < previous:
+                    yield Violation(here, {"code": code, "previous": previous})
+                previous = code
+
+
+def _children(ctx: Context, p: Hierarchy) -> Iterator[Violation]:
+    """A row above the table's depth (a 类, or a 款 of a table published to 项) has rows under it — unless
+    the code list gives its code no subdivision, or the row holds no money."""
+    codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification)
+    if codelist is None:
+        if any(True for _ in ctx.objects(p.items)):
+            ctx.not_verifiable(
+                f"适用规范没有指定{p.classification}分类代码表", f"the profile names no {p.classification} code list"
+            )
+        return
+    subdivided = {code[:n] for code in codelist.entries for n in p.levels if n < len(code)}
+    for bound in p.items:
+        rows = [(ptr, row) for ptr, row in ctx.objects((bound,)) if isinstance(row.get("code"), str)]
+        codes = {row["code"] for _, row in rows}
+        for ptr, row in rows:
+            code = row["code"]
+            if len(code) >= p.depth or len(code) not in p.levels:
+                continue
+            ctx.checked()
+            nxt = p.levels[p.levels.index(len(code)) + 1]
+            if code not in subdivided or not _holds_money(ctx, ptr, row):
+                continue
+            # Any row below counts: a 项 whose 款 row is missing is the parent rule's finding, not this one.
+            if not any(len(c) > len(code) and c.startswith(code) for c in codes):
+                level = "款" if nxt == p.levels[1] else "项"
+                yield Violation(
+                    jp.join(ptr, "code"),
+                    {"code": code, "name": row.get("name"), "level": level, "level_en": _LEVEL_EN[level]},
+                )
+
+
+_LEVEL_EN = {"款": "款 (item)", "项": "项 (sub-item)"}
+
+
+def _holds_money(ctx: Context, ptr: str, row: Mapping[str, Any]) -> bool:
+    """Some amount of the row is not zero (a printed but empty class needs no detail)."""
+    for column, raw in row.items():
+        if column in ("code", "name") or isinstance(raw, str):
+            continue
+        cell = ctx.cell(jp.join(ptr, column), raw)
+        if cell is not None and cell.value != 0:
+            return True
+    return False
+
+
+def _names(ctx: Context, p: Hierarchy) -> Iterator[Violation]:
+    """Every table that prints a code names it alike (as names compare); the first table in the rule's
+    list that prints the code sets the name the others are held to. A code the profile's code list
+    names is left to ``code_list`` (check name), which says which table is right: one wrong name is
+    one finding."""
+    codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification)
+    listed = codelist.entries if codelist is not None else {}
+    first: dict[str, tuple[str, str, str | None]] = {}  # code → (name key, name, table)
+    for bound in p.items:
+        for ptr, row in ctx.objects((bound,)):
+            code, name = row.get("code"), row.get("name")
+            if not isinstance(code, str) or not isinstance(name, str):
+                continue
+            if code in listed:
+                ctx.checked()  # examined: the code list, not the other tables, decides its name
+                continue
+            key = normalise_name(name, p.ignore_suffixes)
+            if code not in first:
+                first[code] = (key, name, bound.table)
+                continue
+            ref_key, ref_name, ref_table = first[code]
+            if ref_table == bound.table:
+                continue  # a repeat within one table is the uniqueness rule's business
+            ctx.checked()
+            if key != ref_key:
+                title = ctx.spec.tables[ref_table].title if ref_table in ctx.spec.tables else str(ref_table)
+                yield Violation(jp.join(ptr, "name"), {"code": code, "name": name, "other": ref_name, "table": title})
 
 
 @dataclass(frozen=True)
@@ -88,6 +187,11 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     p: ListCheck = compiled.prepared
     codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification)
     if codelist is None:
+        if any(True for _ in ctx.objects(p.items)):
+            ctx.not_verifiable(
+                f"适用规范没有指定{p.classification}分类代码表",
+                f"the profile names no {p.classification} code list",
+            )
         return
     for ptr, row in ctx.objects(p.items):
         code = row.get("code")

@@ -10,6 +10,7 @@ from typing import Any
 
 from ... import pointer as jp
 from ...amounts import FACTOR
+from ...names import normalise_name
 from ..bind import BoundRef, bind_ref, check_column, check_path
 from ..context import Compiled, Context, Violation
 from ..refs import Step, parse_path, walk
@@ -82,35 +83,47 @@ class Allowed:
     values: frozenset[str]
     values_from: tuple[BoundRef, ...]
     aliases: Mapping[str, str]
+    names: bool  # compare as names (the one normaliser), not as exact text
+    ignore_suffixes: tuple[str, ...]
+
+    def key(self, text: str) -> str:
+        return normalise_name(text, self.ignore_suffixes) if self.names else text
 
 
 def prepare_allowed_values(spec: Any, params: Mapping[str, Any]) -> Allowed:
     sources = params.get("values_from") or []
     sources = [sources] if isinstance(sources, str) else sources
+    suffixes = tuple(params.get("ignore_suffixes", ()))
+    if suffixes and not params.get("names"):
+        raise ValueError("ignore_suffixes applies to name comparisons only: add names: true")
     return Allowed(
         bind_items(spec, params),
         frozenset(str(v).strip() for v in params.get("values", ())),
         tuple(bind_ref(spec.labels, s) for s in sources),
         dict(params.get("aliases", {})),
+        bool(params.get("names", False)),
+        suffixes,
     )
 
 
 def kind_allowed_values(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """A field holds one of the legal values (listed, or read from elsewhere in the document); blanks are
-    left to ``present``. Aliases (>= for ≥) are read as the value they stand for."""
+    left to ``present``. Aliases (>= for ≥) are read as the value they stand for. With ``names`` the
+    values compare as names (brackets, punctuation, spaces and the rule's ``ignore_suffixes`` aside)."""
     p: Allowed = compiled.prepared
     allowed = set(p.values)
     for bound in p.values_from:
         allowed |= {t for _, v in ctx.resolve(bound) if (t := text_of(v)) is not None}
     if not allowed:
         return
+    keys = {p.key(v) for v in allowed}
     shown = "、".join(sorted(allowed)) if len(allowed) <= 12 else "、".join(sorted(allowed)[:12]) + "…"
     for _, _, value, here in each(ctx, p.items):
         text = text_of(value)
         if text is None:
             continue
         ctx.checked()
-        if p.aliases.get(text, text) not in allowed:
+        if p.key(p.aliases.get(text, text)) not in keys:
             yield Violation(here, {"value": text, "allowed": shown})
 
 
@@ -307,6 +320,8 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
     p: Levels = compiled.prepared
     framework = ctx.spec.framework_for(ctx.profile.id)
     if framework is None:
+        if any(True for _ in each(ctx, p.items)):
+            _no_framework(ctx)
         return
     for _, item, _, here in each(ctx, p.items):
         level1, level2 = text_of(item.get("level1")), text_of(item.get("level2"))
@@ -336,6 +351,10 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
                 )
 
 
+def _no_framework(ctx: Context) -> None:
+    ctx.not_verifiable("适用规范没有指定绩效指标体系", "the profile names no indicator framework")
+
+
 @dataclass(frozen=True)
 class Coverage:
     scope: tuple[BoundRef, ...]
@@ -357,6 +376,8 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     p: Coverage = compiled.prepared
     framework = ctx.spec.framework_for(ctx.profile.id)
     if framework is None:
+        if any(True for _ in ctx.objects(p.scope)):
+            _no_framework(ctx)
         return
     for sptr, scope in ctx.objects(p.scope):
         ctx.checked()
