@@ -40,6 +40,11 @@ UNIT_TESTED = {
     "input.too-many-values": (
         "tests/test_hostile_values.py::test_a_list_sharing_one_sub_list_a_million_times_is_refused"
     ),
+    # Report limits: triggered with a small cap (the default needs over 1,000 findings of one rule).
+    "input.too-many-findings": "tests/test_limits.py::test_a_rule_lists_at_most_its_cap_and_counts_the_rest",
+    "input.too-many-schema-findings": (
+        "tests/test_limits.py::test_the_schema_layer_explains_at_most_the_cap_and_says_where_it_stopped"
+    ),
 }
 
 

@@ -104,7 +104,8 @@ def validate(
         ]
         return _report(spec, findings, [], label, None, policy, selector, result.text, frozenset())
     document = result.document
-    findings = spec.schema_checker.check(document, profile)
+    cap = (limits or Limits()).max_findings_per_rule
+    findings = spec.schema_checker.check(document, profile, max_findings=cap)
     pid = profile if profile is not None else document.get("profile")
     skipped: list[Skipped] = []
     applied: frozenset[str] = frozenset()
@@ -113,7 +114,12 @@ def validate(
 
         broken = _broken_parts(findings, document)
         run = get_engine(spec).run(
-            document, pid, strict=strict_arithmetic, broken_tables=broken, select=selector if selector.active else None
+            document,
+            pid,
+            strict=strict_arithmetic,
+            broken_tables=broken,
+            select=selector if selector.active else None,
+            max_findings_per_rule=cap,
         )
         findings.extend(run.findings)
         skipped = run.skipped

@@ -35,6 +35,8 @@ class Limits:
     10^(``max_exponent`` + 1) and at most ``max_places`` decimal places. Containers nest at most
     ``max_depth`` deep, and a parsed value passed by a Python caller holds at most ``max_values``
     values (objects, arrays and scalars, counted as they expand: a shared sub-list counts every time).
+    A rule reports at most ``max_findings_per_rule`` findings (the rest are counted in one finding), and
+    the schema layer explains at most that many errors.
     """
 
     max_bytes: int = 20 * 1024 * 1024
@@ -43,6 +45,7 @@ class Limits:
     max_exponent: int = amounts.MAX_EXPONENT
     max_places: int = amounts.MAX_PLACES
     max_values: int = 500_000
+    max_findings_per_rule: int = 1_000
 
     def __post_init__(self) -> None:
         # The decimal context (amounts.ARITHMETIC) and the depth of the validator's own walkers are sized
@@ -56,6 +59,9 @@ class Limits:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= ceiling:
                 raise ValueError(f"Limits.{name} must be an integer from 0 to {ceiling}, not {value!r}")
+        cap = self.max_findings_per_rule
+        if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+            raise ValueError(f"Limits.max_findings_per_rule must be a positive integer, not {cap!r}")
 
 
 MAX_DEPTH_CEILING = 100

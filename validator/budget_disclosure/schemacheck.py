@@ -155,8 +155,12 @@ class SchemaChecker:
             return bool(fast.is_valid(instance))
         return bool(self.validator(uri).is_valid(instance))
 
-    def check(self, document: dict[str, Any], profile: str | None) -> list[Finding]:
-        """All schema findings for ``document`` under ``profile`` (None: the document's own)."""
+    def check(self, document: dict[str, Any], profile: str | None, max_findings: int | None = None) -> list[Finding]:
+        """The schema findings for ``document`` under ``profile`` (None: the document's own).
+
+        Explaining an error costs about a millisecond; past ``max_findings`` the errors are no longer
+        explained and one ``input.too-many-schema-findings`` finding says so, at the first one left out.
+        """
         spec = self.spec
         findings: list[Finding] = []
         pid = profile if profile is not None else document.get("profile")
@@ -180,6 +184,12 @@ class SchemaChecker:
         if fast is not None and fast.is_valid(instance):
             return findings
         for error in self.validator(uri).iter_errors(instance):
+            if max_findings is not None and len(findings) >= max_findings:
+                pointer = jp.from_path([str(t) for t in error.absolute_path])
+                findings.append(
+                    emit(spec, document, "input.too-many-schema-findings", pointer, {"limit": max_findings})
+                )
+                break
             findings.extend(self._findings(error, document, pid))
         return findings
 

@@ -93,15 +93,17 @@ class Engine:
         strict: bool = False,
         broken_tables: Iterable[str] = (),
         select: Callable[[str], bool] | None = None,
+        max_findings_per_rule: int | None = None,
     ) -> RunResult:
         """Run the profile's rules over one (read and bounded) document.
 
         All arithmetic of the kinds, the conditions and the grouping runs in ``amounts.ARITHMETIC``, the
         one decimal context sized for every number the reader accepts: sums are exact, never rounded to
-        the default 28 digits.
+        the default 28 digits. A rule reports at most ``max_findings_per_rule`` findings; the rest of its
+        violations are counted in one ``input.too-many-findings`` finding, never dropped silently.
         """
         with localcontext(ARITHMETIC):
-            return self._run(document, profile, strict, broken_tables, select)
+            return self._run(document, profile, strict, broken_tables, select, max_findings_per_rule)
 
     def _run(
         self,
@@ -110,6 +112,7 @@ class Engine:
         strict: bool,
         broken_tables: Iterable[str],
         select: Callable[[str], bool] | None,
+        cap: int | None = None,
     ) -> RunResult:
         ctx = Context(self.spec, document, self.spec.profiles[profile], strict)
         broken = set(broken_tables)
@@ -172,8 +175,28 @@ class Engine:
                     f"{self._names(left_out)}缺失或结构有误，其中的条目未检查",
                     f"the items of {', '.join(left_out)} (missing or with schema findings) were not checked",
                 )
+            shown = more = 0
+            first_more = ""
             for v in kind.run(ctx, compiled):
-                result.findings.append(self._stamp(rule, v, document))
+                if cap is None or shown < cap:
+                    result.findings.append(self._stamp(rule, v, document))
+                    shown += 1
+                else:
+                    # Past the cap a violation is counted, not stamped: a systematic defect in 100,000 rows
+                    # costs a count, and the report says how many more there are and where the first is.
+                    first_more = first_more or v.pointer
+                    more += 1
+            if more:
+                result.findings.append(
+                    emit(
+                        self.spec,
+                        document,
+                        "input.too-many-findings",
+                        first_more,
+                        {"rule": rule.id, "shown": shown, "more": more},
+                        severity=rule.severity,
+                    )
+                )
             if ctx.checks:
                 result.applied.add(rule.id)
             if ctx.unverifiable:
@@ -243,21 +266,28 @@ def group_by_cause(
     failed = [e for e in evaluations if e.failed]
     if len(failed) < 2:
         return findings
-    by_cell: dict[str, list[Evaluation]] = {}
-    for e in evaluations:
-        for ptr, _ in e.coefficients:
-            by_cell.setdefault(ptr, []).append(e)
+    # Each identity's coefficients by cell, summed once: the search below is then linear in the number
+    # of terms, however many identities a cell (a column total, say) takes part in.
+    weights: list[dict[str, Decimal]] = []
+    by_cell: dict[str, list[int]] = {}
+    for index, e in enumerate(evaluations):
+        mine: dict[str, Decimal] = {}
+        for ptr, c in e.coefficients:
+            mine[ptr] = mine.get(ptr, _ZERO) + c
+        weights.append(mine)
+        for ptr in mine:
+            by_cell.setdefault(ptr, []).append(index)
     candidates: list[tuple[int, str, set[tuple[str, str]]]] = []
-    for ptr, evals in by_cell.items():
-        bad = [e for e in evals if e.failed]
+    for ptr, indexes in by_cell.items():
+        bad = [i for i in indexes if evaluations[i].failed]
         if len(bad) < 2:
             continue
-        coef = _coefficient(bad[0], ptr)
+        coef = weights[bad[0]][ptr]
         if not coef:
             continue
-        delta = -bad[0].difference / coef
-        if all(_holds(e, ptr, delta) for e in evals):
-            candidates.append((len(bad), ptr, {(e.rule, e.pointer) for e in bad}))
+        delta = -evaluations[bad[0]].difference / coef
+        if all(_holds(evaluations[i], weights[i][ptr], delta) for i in indexes):
+            candidates.append((len(bad), ptr, {(evaluations[i].rule, evaluations[i].pointer) for i in bad}))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     cause: dict[tuple[str, str], str] = {}
     for _, ptr, keys in candidates:
@@ -273,12 +303,11 @@ def group_by_cause(
     ]
 
 
-def _coefficient(e: Evaluation, ptr: str) -> Decimal:
-    return sum((c for p, c in e.coefficients if p == ptr), Decimal(0))
+_ZERO = Decimal(0)
 
 
-def _holds(e: Evaluation, ptr: str, delta: Decimal) -> bool:
-    diff = e.difference + _coefficient(e, ptr) * delta
+def _holds(e: Evaluation, coefficient: Decimal, delta: Decimal) -> bool:
+    diff = e.difference + coefficient * delta
     if e.op == "eq":
         return diff.copy_abs() <= e.envelope
     if e.op in ("le", "lt"):
