@@ -140,9 +140,13 @@ def moves_beyond(document: Any, evaluation: Evaluation, pointer: str, coefficien
     """
     step, factor = step_of(document, pointer)
     envelope = evaluation.envelope
-    if jp.resolve(document, pointer) in (None, "-") and _is_amount_cell(pointer):
-        # A blank is an exact zero; once it prints a figure, that figure brings its own half unit.
-        envelope += abs(coefficient) * step * factor / 2
+    if _is_amount_cell(pointer) and not any(
+        c.half for c, _ in [*evaluation.left, *evaluation.right] if c.pointer == pointer
+    ):
+        # A blank (or a written zero) is exact; once it prints a figure, that figure brings its own half
+        # unit, and the identity is no longer a one-to-one comparison: every rounded term counts.
+        full = sum((abs(w) * c.half for c, w in [*evaluation.left, *evaluation.right]), Decimal(0))
+        envelope = full + abs(coefficient) * step * factor / 2
     need = (envelope + abs(evaluation.difference)) / abs(coefficient) / factor
     units = int(need / step) + data.draw(st.integers(1, 50), label="extra units")
     if evaluation.op in ("le", "lt"):
@@ -476,6 +480,35 @@ def codes_match(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutati
     return Mutation(set_at(document, here, code), lambda f: f.pointer == here)
 
 
+def percentage_base(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    """Make the base zero: move the numerator cell that the denominator subtracts (the change, in current −
+    change) until the base prints as zero, and state a rate of 100% ("增长100%")."""
+    from budget_disclosure.rules.refs import parse_path, walk
+
+    scopes = list(prepared.scope.ref.resolve(document)) if prepared.scope else [("", document)]
+    candidates = []
+    for sptr, scope in scopes:
+        pct = [p for p, v in walk(scope, sptr, parse_path(prepared.percent)) if isinstance(v, (int, Decimal))]
+        shared = [(d, w) for d, w in prepared.denominator if d in prepared.numerator and w]
+        if not pct or not shared:
+            continue
+        den = [
+            (c, w)
+            for d, w in prepared.denominator
+            for p, v in walk(scope, sptr, parse_path(d))
+            if (c := cell_at(document, p, v)) is not None
+        ]
+        (field, weight), base = shared[0], sum((w * c.value for c, w in den), Decimal(0))
+        cells = [(p, v) for p, v in walk(scope, sptr, parse_path(field)) if isinstance(v, (int, Decimal))]
+        if cells and den:
+            candidates.append((pct[0], cells[0], base, weight))
+    assume(candidates)
+    here, (ptr, value), base, weight = data.draw(st.sampled_from(candidates), label="percent")
+    unit, _ = fmt_for(document, ptr)
+    moved = set_at(document, ptr, Decimal(value) - base / weight / FACTOR[unit or "元"])
+    return Mutation(set_at(moved, here, Decimal("100.00")), lambda f: f.pointer == here)
+
+
 KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "allowed_values": allowed_values,
     "pattern": pattern,
@@ -487,6 +520,7 @@ KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "year_in_text": year_in_text,
     "all_zero": all_zero,
     "percentage": percentage,
+    "percentage_base": percentage_base,
     "amount_precision": amount_precision,
     "empty_statement": empty_statement,
     "code_hierarchy": code_hierarchy,

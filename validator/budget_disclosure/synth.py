@@ -736,6 +736,7 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
     if ch.bool(0.5):
         proc["sme_reserved"] = nfmt.num(((goods + works + services) * ch.integer(0, 100) // 100 // step) * step)
     narrative["procurement"] = proc
+    prev_tp = 0
     if prev_income > 0 and tp_subtotal and ch.bool(0.5):
         prev_tp = tp_subtotal + (ch.integer(0, tp_subtotal) // step) * step
         narrative["three_public"]["change"] = {
@@ -768,6 +769,12 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
             narrative["general_budget_expenditure"]["projects"] = [
                 {"name": n, "amount": nfmt.num(a)} for n, a, src in projects_money if src in FISCAL_GB
             ]
+
+    # Last year's figures, each the rounding of its own true figure (drawn last: earlier choices stay put).
+    if ch.bool(0.5):
+        for key, prior in (("income", prev_income), ("expenditure", prev_income), ("three_public", prev_tp)):
+            if "change" in narrative[key]:
+                narrative[key]["change"]["prior"] = nfmt.num(prior)
 
     metadata = {
         "kind": "department_budget",

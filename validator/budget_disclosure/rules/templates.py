@@ -35,6 +35,7 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "rows_match": _ARITHMETIC,
     "all_zero": frozenset({"actual", "unit"}),
     "percentage": frozenset({"actual", "expected", "numerator", "denominator", "unit"}),
+    "percentage_base": frozenset({"actual", "base", "numerator", "unit"}),
     "amount_precision": frozenset({"value", "places", "precision", "unit"}),
     "empty_statement": frozenset({"table"}),
     "code_hierarchy": frozenset({"code", "name", "parent", "first", "previous"}),

@@ -52,6 +52,7 @@ KINDS: dict[str, Kind] = {
         Kind("rows_match", a.prepare_rows_match, a.kind_rows_match),
         Kind("all_zero", a.prepare_all_zero, a.kind_all_zero, partial=True),
         Kind("percentage", a.prepare_percentage, a.kind_percentage),
+        Kind("percentage_base", a.prepare_percentage, a.kind_percentage_base),
         Kind("code_hierarchy", c.prepare_code_hierarchy, c.kind_code_hierarchy, partial=True),
         Kind("code_list", c.prepare_code_list, c.kind_code_list, partial=True),
         Kind("codes_match", c.prepare_codes_match, c.kind_codes_match),
