@@ -208,7 +208,19 @@ def allowed_values(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
     for bound in prepared.values_from:
         allowed |= {str(v).strip() for _, v in bound.ref.resolve(document) if isinstance(v, str)}
     aliases = prepared.aliases
-    value = data.draw(CJK_WORDS.filter(lambda s: s not in allowed and aliases.get(s, s) not in allowed), label="value")
+    # A rule that presupposes another's legal values (requires) is broken by a value legal for that one.
+    legal = {
+        v
+        for rid in get_spec().rules[rule_id].requires
+        for v in getattr(get_engine(get_spec()).compiled[rid].prepared, "values", ())
+    }
+    wrong = sorted(v for v in legal if v not in allowed and aliases.get(v, v) not in allowed)
+    if wrong:
+        value = data.draw(st.sampled_from(wrong), label="value")
+    else:
+        value = data.draw(
+            CJK_WORDS.filter(lambda s: s not in allowed and aliases.get(s, s) not in allowed), label="value"
+        )
     here = _field_pointer(ptr, prepared.items.field)
     return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
 
@@ -381,6 +393,20 @@ def amount_precision(rule_id: str, document: Any, data: Any, prepared: Any) -> M
     return Mutation(set_at(document, here, value + Decimal(digit).scaleb(-(places + 1))), lambda f: f.pointer == here)
 
 
+def amount_sign(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    """Negate a non-zero amount or percentage the schemas do not declare signed."""
+    from budget_disclosure.rules.kinds.structure import _amounts
+
+    cells = sorted(
+        (p, v)
+        for trie in prepared
+        for p, v in _amounts(document, trie)
+        if isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v > 0
+    )
+    here, value = _pick(data, cells, "figure")
+    return Mutation(set_at(document, here, -value), lambda f: f.pointer == here)
+
+
 def empty_statement(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     empties = [t for t, v in document["tables"].items() if isinstance(v, dict) and v.get("empty")]
     table = _pick(data, empties, "table")
@@ -522,6 +548,7 @@ KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "percentage": percentage,
     "percentage_base": percentage_base,
     "amount_precision": amount_precision,
+    "amount_sign": amount_sign,
     "empty_statement": empty_statement,
     "code_hierarchy": code_hierarchy,
     "code_list": code_list,

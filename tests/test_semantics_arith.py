@@ -23,7 +23,7 @@ from budget_disclosure.amounts import FACTOR, Cell
 from budget_disclosure.rules.interval import envelope, verdict
 from budget_disclosure.spec import get_spec
 
-from .mutations import move, run_engine, step_of
+from .mutations import move, run_engine, set_at, step_of
 from .strategies import Features, documents
 
 SPEC = get_spec()
@@ -127,3 +127,170 @@ def test_documents_rounded_once_pass_in_every_profile_shape() -> None:
     for seed in range(12):
         report = validate(build_seeded(seed, Features()))
         assert not [f for f in report.findings if f.severity is not Severity.INFO], seed
+
+
+# ------------------------------------------------------------------------------------------ 6 · signs
+def _figures(doc: Any, signed: bool) -> list[tuple[str, Any]]:
+    """Non-zero figures (amounts, percentages) the schemas declare signed, or not."""
+    from budget_disclosure.labels import LabelNode
+    from budget_disclosure.rules.kinds.structure import _amounts, _trie
+
+    def paths(node: LabelNode, prefix: tuple[str, ...] = ()) -> Any:
+        if node.amount or node.percent:
+            if node.signed == signed:
+                yield prefix
+            return
+        for name, child in node.props.items():
+            yield from paths(child, (*prefix, name))
+        if node.items is not None:
+            yield from paths(node.items, (*prefix, "*"))
+
+    return sorted(
+        (p, v)
+        for p, v in _amounts(doc, _trie(paths(SPEC.labels)))
+        if isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v != 0
+    )
+
+
+@given(data=st.data())
+def test_a_negative_amount_is_reported_at_its_cell_unless_the_schema_signs_it(data: Any) -> None:
+    doc = data.draw(documents(), label="document")
+    here, value = data.draw(st.sampled_from(_figures(doc, signed=False)), label="figure")
+    report = validate(set_at(doc, here, -abs(value)))
+    assert [f.pointer for f in report.findings if f.rule == "structure.amount-sign"] == [here]
+    signed = _figures(doc, signed=True)
+    assume(signed)
+    there, value = data.draw(st.sampled_from(signed), label="signed figure")
+    report = validate(set_at(doc, there, -value))
+    assert not [f for f in report.findings if f.rule == "structure.amount-sign"]
+
+
+# ------------------------------------------------------------------------------------------ 7 · changes
+SCOPES = ("income", "expenditure", "three_public")
+
+
+@given(data=st.data(), rate=st.decimals(1, 100, places=2))
+def test_a_change_rate_from_a_zero_base_is_one_finding(data: Any, rate: Decimal) -> None:
+    """A rise stated as the whole current figure ("增长100%" of something new) has no rate: exactly one
+    finding, at the stated rate, by the base rule, never by the rate rule. (A current figure of a step or
+    two could stand on a base that rounding hides, with a rate of 50% and up; three steps or more cannot
+    give 100% or less.)"""
+    doc = data.draw(documents(), label="document")
+    scope = data.draw(st.sampled_from([s for s in SCOPES if "change" in doc["narrative"][s]]), label="scope")
+    narrative = doc["narrative"][scope]
+    step, _ = step_of(doc, f"/narrative/{scope}/total")
+    assume(narrative["total"] >= 3 * step)
+    changed = {"amount": narrative["total"], "percent": rate}
+    if "prior" in narrative["change"]:
+        changed["prior"] = narrative["total"] - narrative["total"]
+    here = f"/narrative/{scope}/change/percent"
+    found = [f for f in validate(set_at(doc, f"/narrative/{scope}/change", changed)).findings if f.pointer == here]
+    rule = f"narrative.{scope.replace('_', '-')}-change-base"
+    assert [(f.rule, f.severity) for f in found] == [(rule, Severity.ERROR)]
+
+
+@given(data=st.data(), steps=st.integers(2, 500))
+def test_a_stated_prior_agrees_with_the_change_or_is_reported(data: Any, steps: int) -> None:
+    doc = data.draw(documents(), label="document")
+    scope = data.draw(st.sampled_from([s for s in SCOPES if "change" in doc["narrative"][s]]), label="scope")
+    narrative = doc["narrative"][scope]
+    prior = narrative["total"] - narrative["change"]["amount"]
+    ptr = f"/narrative/{scope}/change/prior"
+    rule = f"narrative.{scope.replace('_', '-')}-change-prior"
+    assert not [f for f in validate(set_at(doc, ptr, prior)).findings if f.rule == rule]
+    step, _ = step_of(doc, f"/narrative/{scope}/total")
+    sign = data.draw(st.sampled_from([1, -1]), label="direction")
+    moved = validate(set_at(doc, ptr, prior + sign * steps * step))
+    assert [(f.rule, f.severity) for f in moved.findings if f.rule == rule] == [(rule, Severity.ERROR)]
+
+
+@given(data=st.data())
+def test_a_zero_written_in_the_narrative_is_exactly_zero(data: Any) -> None:
+    """Procurement written as goods + services + "0" works: a total that differs from goods + services by
+    more than their own rounding is an error, whatever precision the zero is written with."""
+    doc = data.draw(documents(), label="document")
+    proc = doc["narrative"]["procurement"]
+    step, _ = step_of(doc, "/narrative/procurement/total")
+    zero = data.draw(st.sampled_from([Decimal(0), Decimal("0.0"), Decimal("0.00")]), label="zero")
+    # total, goods and services carry half a step each: 1.5 steps; two steps is beyond them.
+    total = proc["goods"] + proc["services"] + 2 * step
+    broken = set_at(set_at(doc, "/narrative/procurement/works", zero), "/narrative/procurement/total", total)
+    found = [f for f in validate(broken).findings if f.rule == "narrative.procurement"]
+    assert [f.severity for f in found] == [Severity.ERROR]
+
+
+# ------------------------------------------------------------------------------------------ 8 · root causes
+ILLEGAL_TYPES = st.sampled_from(["6.00", "5", "无", "10分", "高"]) | st.text(
+    alphabet="甲乙丙丁", min_size=1, max_size=3
+)
+
+
+def _indicators(doc: Any) -> list[str]:
+    tables = doc["tables"]
+    out = [
+        f"/tables/department_performance/indicators/{i}"
+        for i in range(len(tables["department_performance"]["indicators"]))
+    ]
+    for u, unit in enumerate(tables["project_performance"]["units"]):
+        for p, project in enumerate(unit["projects"]):
+            out += [
+                f"/tables/project_performance/units/{u}/projects/{p}/indicators/{i}"
+                for i in range(len(project["indicators"]))
+            ]
+    return out
+
+
+CHANGSHA = Features(profile="hunan-changsha-2024")
+
+
+@given(data=st.data(), value_type=ILLEGAL_TYPES)
+def test_an_illegal_value_type_is_one_finding(data: Any, value_type: str) -> None:
+    """Whatever the row (a rate, a satisfaction target …), an illegal 指标值类型 is reported once, by
+    indicators.value-type: the rules that judge a legal type's direction stay silent on it, also when
+    only they are selected."""
+    doc = data.draw(documents(features=CHANGSHA), label="document")
+    row = data.draw(st.sampled_from(_indicators(doc)), label="row")
+    assume(jp.resolve(doc, row)["level3"] is not None)
+    here = f"{row}/value_type"
+    broken = set_at(doc, here, value_type)
+    assert [f.rule for f in validate(broken).findings if f.pointer == here] == ["indicators.value-type"]
+    dependents = [r.id for r in SPEC.rules.values() if "indicators.value-type" in r.requires]
+    assert not [f for f in validate(broken, select=dependents).findings if f.pointer == here]
+
+
+@given(data=st.data(), value=st.sampled_from(["2024年", "2025年", "全年", "年内"]))
+def test_a_value_that_is_not_a_number_is_one_finding(data: Any, value: str) -> None:
+    doc = data.draw(documents(features=CHANGSHA), label="document")
+    rows = [r for r in _indicators(doc) if jp.resolve(doc, r)["value_type"] in ("≥", "≤", "=", ">", "<")]
+    row = data.draw(st.sampled_from(rows), label="row")
+    unit = data.draw(st.sampled_from(["%", "万元", "次"]), label="unit")
+    broken = set_at(set_at(doc, f"{row}/value", value), f"{row}/unit", unit)
+    here = f"{row}/value"
+    assert [f.rule for f in validate(broken).findings if f.pointer == here] == ["indicators.comparator-numeric"]
+
+
+def test_requires_names_a_known_rule_and_closes_no_cycle(tmp_path: Any) -> None:
+    import pytest
+
+    from budget_disclosure import SpecError
+    from budget_disclosure.rules.engine import Engine
+    from budget_disclosure.spec import Spec
+
+    from .support import spec_copy
+
+    for old, new, message in (
+        ("requires: [indicators.value-type]", "requires: [indicators.value-typ]", "requires unknown rule"),
+        (
+            "    kind: allowed_values\n    refs: [P-03]\n",
+            "    kind: allowed_values\n    refs: [P-03]\n    requires: [indicators.direction]\n",
+            "cycle",
+        ),
+    ):
+        root = spec_copy(tmp_path / message.replace(" ", "-"))
+        path = root / "rules" / "indicators.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(SpecError, match=message) as info:
+            Engine(Spec(root))
+        assert info.value.file == "rules/indicators.yaml" and info.value.rule

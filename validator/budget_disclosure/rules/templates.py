@@ -37,6 +37,7 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "percentage": frozenset({"actual", "expected", "numerator", "denominator", "unit"}),
     "percentage_base": frozenset({"actual", "base", "numerator", "unit"}),
     "amount_precision": frozenset({"value", "places", "precision", "unit"}),
+    "amount_sign": frozenset({"value", "unit"}),
     "empty_statement": frozenset({"table"}),
     "code_hierarchy": frozenset({"code", "name", "parent", "first", "previous"}),
     "code_list": frozenset({"code", "name", "expected", "current", "former", "former_en", "funds", "list"}),

@@ -42,6 +42,7 @@ KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
         Kind("amount_precision", s.prepare_amount_precision, s.kind_amount_precision),
+        Kind("amount_sign", s.prepare_amount_sign, s.kind_amount_sign),
         Kind("empty_statement", s.prepare_empty_statement, s.kind_empty_statement),
         Kind("sum", a.prepare_sum, a.kind_sum),
         Kind("compare", a.prepare_compare, a.kind_compare),
