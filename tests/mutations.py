@@ -144,9 +144,13 @@ def moves_beyond(document: Any, evaluation: Evaluation, pointer: str, coefficien
     """
     step, factor = step_of(document, pointer)
     envelope = evaluation.envelope
-    if jp.resolve(document, pointer) in (None, "-") and _is_amount_cell(pointer):
-        # A blank is an exact zero; once it prints a figure, that figure brings its own half unit.
-        envelope += abs(coefficient) * step * factor / 2
+    if _is_amount_cell(pointer) and not any(
+        c.half for c, _ in [*evaluation.left, *evaluation.right] if c.pointer == pointer
+    ):
+        # A blank (or a written zero) is exact; once it prints a figure, that figure brings its own half
+        # unit, and the identity is no longer a one-to-one comparison: every rounded term counts.
+        full = sum((abs(w) * c.half for c, w in [*evaluation.left, *evaluation.right]), Decimal(0))
+        envelope = full + abs(coefficient) * step * factor / 2
     need = (envelope + abs(evaluation.difference)) / abs(coefficient) / factor
     units = int(need / step) + data.draw(st.integers(1, 50), label="extra units")
     if evaluation.op in ("le", "lt"):
@@ -208,7 +212,19 @@ def allowed_values(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
     for bound in prepared.values_from:
         allowed |= {str(v).strip() for _, v in bound.ref.resolve(document) if isinstance(v, str)}
     aliases = prepared.aliases
-    value = data.draw(CJK_WORDS.filter(lambda s: s not in allowed and aliases.get(s, s) not in allowed), label="value")
+    # A rule that presupposes another's legal values (requires) is broken by a value legal for that one.
+    legal = {
+        v
+        for rid in get_spec().rules[rule_id].requires
+        for v in getattr(get_engine(get_spec()).compiled[rid].prepared, "values", ())
+    }
+    wrong = sorted(v for v in legal if v not in allowed and aliases.get(v, v) not in allowed)
+    if wrong:
+        value = data.draw(st.sampled_from(wrong), label="value")
+    else:
+        value = data.draw(
+            CJK_WORDS.filter(lambda s: s not in allowed and aliases.get(s, s) not in allowed), label="value"
+        )
     here = _field_pointer(ptr, prepared.items.field)
     return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
 
@@ -382,6 +398,20 @@ def amount_precision(rule_id: str, document: Any, data: Any, prepared: Any) -> M
     return Mutation(set_at(document, here, value + Decimal(digit).scaleb(-(places + 1))), lambda f: f.pointer == here)
 
 
+def amount_sign(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    """Negate a non-zero amount or percentage the schemas do not declare signed."""
+    from budget_disclosure.rules.kinds.structure import _amounts
+
+    cells = sorted(
+        (p, v)
+        for trie in prepared
+        for p, v in _amounts(document, trie)
+        if isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v > 0
+    )
+    here, value = _pick(data, cells, "figure")
+    return Mutation(set_at(document, here, -value), lambda f: f.pointer == here)
+
+
 def empty_statement(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     empties = [t for t, v in document["tables"].items() if isinstance(v, dict) and v.get("empty")]
     table = _pick(data, empties, "table")
@@ -521,6 +551,35 @@ def codes_match(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutati
     return Mutation(set_at(document, here, code), lambda f: f.pointer == here)
 
 
+def percentage_base(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    """Make the base zero: move the numerator cell that the denominator subtracts (the change, in current −
+    change) until the base prints as zero, and state a rate of 100% ("增长100%")."""
+    from budget_disclosure.rules.refs import parse_path, walk
+
+    scopes = list(prepared.scope.ref.resolve(document)) if prepared.scope else [("", document)]
+    candidates = []
+    for sptr, scope in scopes:
+        pct = [p for p, v in walk(scope, sptr, parse_path(prepared.percent)) if isinstance(v, (int, Decimal))]
+        shared = [(d, w) for d, w in prepared.denominator if d in prepared.numerator and w]
+        if not pct or not shared:
+            continue
+        den = [
+            (c, w)
+            for d, w in prepared.denominator
+            for p, v in walk(scope, sptr, parse_path(d))
+            if (c := cell_at(document, p, v)) is not None
+        ]
+        (field, weight), base = shared[0], sum((w * c.value for c, w in den), Decimal(0))
+        cells = [(p, v) for p, v in walk(scope, sptr, parse_path(field)) if isinstance(v, (int, Decimal))]
+        if cells and den:
+            candidates.append((pct[0], cells[0], base, weight))
+    assume(candidates)
+    here, (ptr, value), base, weight = data.draw(st.sampled_from(candidates), label="percent")
+    unit, _ = fmt_for(document, ptr)
+    moved = set_at(document, ptr, Decimal(value) - base / weight / FACTOR[unit or "元"])
+    return Mutation(set_at(moved, here, Decimal("100.00")), lambda f: f.pointer == here)
+
+
 KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "allowed_values": allowed_values,
     "pattern": pattern,
@@ -532,7 +591,9 @@ KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "year_in_text": year_in_text,
     "all_zero": all_zero,
     "percentage": percentage,
+    "percentage_base": percentage_base,
     "amount_precision": amount_precision,
+    "amount_sign": amount_sign,
     "empty_statement": empty_statement,
     "code_hierarchy": code_hierarchy,
     "code_list": code_list,

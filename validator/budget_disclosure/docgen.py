@@ -92,6 +92,9 @@ def render_rules_md(spec: Spec, root: Path) -> str:
             )
             if rule.when:
                 lines.append(f"- Applies when: {_when(rule.when)}")
+            if rule.requires:
+                shown = ", ".join(f"`{r}`" for r in rule.requires)
+                lines.append(f"- Presupposes: {shown} (silent on a cell those rules have found illegal)")
             lines.append(f"- Basis: {rule.basis}")
             if rule.description:
                 lines.append(f"- Meaning: {rule.description} {rule.description_en}")

@@ -26,6 +26,8 @@ class LabelNode:
     row_fields: tuple[str, ...] = ()
     row_separator: str = " "
     amount: bool = False
+    percent: bool = False
+    signed: bool = False  # x-signed: the figure may be negative (a change against last year)
     props: dict[str, LabelNode] = field(default_factory=dict)
     items: LabelNode | None = None
 
@@ -63,6 +65,8 @@ def _merge(into: LabelNode, other: LabelNode) -> None:
         else:
             _merge(into.items, other.items)
     into.amount = into.amount or other.amount
+    into.percent = into.percent or other.percent
+    into.signed = into.signed or other.signed
     if into.title is None:
         into.title = other.title
     if not into.row_fields and other.row_fields:
@@ -75,6 +79,8 @@ def _build(schema: Any, base: str, resolve: Resolver, depth: int) -> LabelNode:
         return node
     node.title = schema.get("title")
     node.amount = bool(schema.get("x-amount", False))
+    node.percent = bool(schema.get("x-percent", False))
+    node.signed = bool(schema.get("x-signed", False))
     node.show = bool(schema.get("x-label", True))
     rl = schema.get("x-row-label")
     if isinstance(rl, list):

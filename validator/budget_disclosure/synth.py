@@ -558,10 +558,13 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
 
     # 三公: the basic parts plus project parts, for one or two units.
     cap = max(1, gb_project // 20)
-    reception = reception_b + (ch.integer(0, cap) // step) * step
-    overseas = overseas_b + ((ch.integer(0, cap) // step) * step if ch.bool(0.3) else 0)
-    operation = operation_b + (ch.integer(0, cap) // step) * step if (operation_b or ch.bool(0.5)) else 0
-    vpurchase = purchase_b + ((ch.integer(1, cap) // step) * step if purchase else 0)
+    # Figures the narrative states again are whole printed steps (or nothing): a zero the text writes
+    # ("0万元") is then a true zero, as the rules read it.
+    pstep = fmt.step_fen
+    reception = reception_b + (ch.integer(0, cap) // pstep) * pstep
+    overseas = overseas_b + ((ch.integer(0, cap) // pstep) * pstep if ch.bool(0.3) else 0)
+    operation = operation_b + (ch.integer(0, cap) // pstep) * pstep if (operation_b or ch.bool(0.5)) else 0
+    vpurchase = purchase_b + ((ch.integer(1, cap) // pstep) * pstep if purchase else 0)
     if purchase:  # a purchase that prints as a non-zero figure (the narrative then plans new vehicles)
         vpurchase = max(vpurchase, fmt.step_fen)
     tp_total = {
@@ -721,12 +724,12 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
             "vehicle_purchase": nfmt.num(vpurchase),
             "vehicle_operation": nfmt.num(operation),
         },
-        "meeting_expenses": nfmt.num(meeting_b + (ch.integer(0, 5000) // step) * step),
-        "training_expenses": nfmt.num(training_b + (ch.integer(0, 5000) // step) * step),
+        "meeting_expenses": nfmt.num(meeting_b + (ch.integer(0, 5000) // pstep) * pstep),
+        "training_expenses": nfmt.num(training_b + (ch.integer(0, 5000) // pstep) * pstep),
     }
     if sc_app:
         narrative["income"]["state_capital_appropriation"] = nfmt.num(sc_app)
-    goods, works, services = (money(0, 200_000) for _ in range(3))
+    goods, works, services = (fen if fen >= pstep else 0 for fen in [money(0, 200_000) for _ in range(3)])
     proc = {
         "total": nfmt.num(goods + works + services),
         "goods": nfmt.num(goods),
@@ -736,8 +739,9 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
     if ch.bool(0.5):
         proc["sme_reserved"] = nfmt.num(((goods + works + services) * ch.integer(0, 100) // 100 // step) * step)
     narrative["procurement"] = proc
+    prev_tp = 0
     if prev_income > 0 and tp_subtotal and ch.bool(0.5):
-        prev_tp = tp_subtotal + (ch.integer(0, tp_subtotal) // step) * step
+        prev_tp = tp_subtotal + (ch.integer(0, tp_subtotal) // pstep) * pstep
         narrative["three_public"]["change"] = {
             "amount": nfmt.num(tp_subtotal - prev_tp),
             "percent": pct(tp_subtotal - prev_tp, prev_tp),
@@ -768,6 +772,12 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
             narrative["general_budget_expenditure"]["projects"] = [
                 {"name": n, "amount": nfmt.num(a)} for n, a, src in projects_money if src in FISCAL_GB
             ]
+
+    # Last year's figures, each the rounding of its own true figure (drawn last: earlier choices stay put).
+    if ch.bool(0.5):
+        for key, prior in (("income", prev_income), ("expenditure", prev_income), ("three_public", prev_tp)):
+            if "change" in narrative[key]:
+                narrative[key]["change"]["prior"] = nfmt.num(prior)
 
     metadata = {
         "kind": "department_budget",

@@ -37,7 +37,8 @@ def _one(tree: LabelNode, cond: Mapping[str, Any]) -> Predicate:
         return matches
     bound = bind_ref(tree, arg)
     if kind == "present":
-        return lambda ctx: any(True for _ in ctx.resolve(bound))
+        # A narrative figure the text does not state (null) is absent, as everywhere in the rules.
+        return lambda ctx: any(v is not None or not p.startswith("/narrative") for p, v in ctx.resolve(bound))
     if kind == "zero":
         return lambda ctx: all(c.value == 0 for c in ctx.cells(bound))
     if kind == "nonzero":

@@ -157,7 +157,8 @@ class Context:
         """The numeric cells a reference designates.
 
         Amounts get their unit and rounding interval; counts and other plain numbers are exact. A blank
-        table cell is zero; a narrative figure the text does not state (null) is absent. A reference into
+        table cell is zero; a narrative figure the text does not state (null) is absent, and one it states
+        as zero is exactly zero. A reference into
         a table declared empty is one exact zero: the table states that there is nothing of the kind.
         """
         out: list[Cell] = []
@@ -186,6 +187,8 @@ class Context:
             if ptr in self._cells:
                 return self._cells[ptr]
             cell = None if raw is None and ptr.startswith("/narrative") else self.formats.cell(ptr, raw)
+            if cell is not None and cell.half and not cell.value and ptr.startswith("/narrative"):
+                cell = cell._replace(half=Decimal(0))  # the text says "0万元": none at all, not a rounding
             self._cells[ptr] = cell
             return cell
         if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):

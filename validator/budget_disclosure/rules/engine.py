@@ -51,10 +51,35 @@ class Engine:
             if rule.kind not in KINDS:
                 raise SpecError(f"unknown rule kind {rule.kind!r}", file=rule.file, line=rule.line, rule=rule.id)
             self.compiled[rule.id] = self._compile(rule)
+        self.required = self._check_requires()
         self._by_profile = {
-            pid: [c for c in self.compiled.values() if c.rule.group in p.rule_groups]
+            pid: _after_requirements([c for c in self.compiled.values() if c.rule.group in p.rule_groups])
             for pid, p in spec.profiles.items()
         }
+
+    def _check_requires(self) -> frozenset[str]:
+        """Every rule a rule ``requires`` exists and runs in the engine, and no rule requires itself through
+        others; returns the ids some rule requires."""
+        required: set[str] = set()
+        for compiled in self.compiled.values():
+            rule = compiled.rule
+            for rid in rule.requires:
+                if rid not in self.compiled:
+                    raise SpecError(f"requires unknown rule {rid!r}", file=rule.file, line=rule.line, rule=rule.id)
+                required.add(rid)
+        for compiled in self.compiled.values():
+            seen, todo = set(), list(compiled.rule.requires)
+            while todo:
+                rid = todo.pop()
+                if rid == compiled.rule.id:
+                    rule = compiled.rule
+                    raise SpecError(
+                        "requires itself (a cycle of requires)", file=rule.file, line=rule.line, rule=rule.id
+                    )
+                if rid not in seen:
+                    seen.add(rid)
+                    todo.extend(self.compiled[rid].rule.requires)
+        return frozenset(required)
 
     def _compile(self, rule: RuleDef) -> Compiled:
         tree = self.spec.labels
@@ -118,11 +143,15 @@ class Engine:
         broken = set(broken_tables)
         result = RunResult([], [], set())
         all_broken = "*" in broken
+        condemned: dict[str, set[str]] = {}  # rule id → the cells it has found illegal (for rules requiring it)
         for compiled in self.rules_for(profile):
             rule = compiled.rule
-            if select is not None and not select(rule.id):
+            shadow = select is not None and not select(rule.id)
+            if shadow and rule.id not in self.required:
                 continue
             if all_broken:
+                if shadow:
+                    continue
                 result.skipped.append(
                     Skipped(
                         rule.id,
@@ -154,6 +183,8 @@ class Engine:
                     | beyond
                 )
                 if needs and unusable >= needs | beyond:
+                    if shadow:
+                        continue
                     result.skipped.append(
                         self._blocked(ctx, compiled, broken)
                         or Skipped(rule.id, "所需的表都不可用", "none of the tables it reads is usable")
@@ -163,7 +194,8 @@ class Engine:
             else:
                 blocked = self._blocked(ctx, compiled, broken)
                 if blocked is not None:
-                    result.skipped.append(blocked)
+                    if not shadow:
+                        result.skipped.append(blocked)
                     continue
                 ctx.excluded = frozenset()
             ctx.checks = 0
@@ -175,9 +207,18 @@ class Engine:
                     f"{self._names(left_out)}缺失或结构有误，其中的条目未检查",
                     f"the items of {', '.join(left_out)} (missing or with schema findings) were not checked",
                 )
+            judged = len(ctx.evaluations)
+            barred = set().union(*(condemned.get(r, ()) for r in rule.requires)) if rule.requires else set()
+            cells = condemned.setdefault(rule.id, set()) if rule.id in self.required else None
             shown = more = 0
             first_more = ""
             for v in kind.run(ctx, compiled):
+                if v.pointer in barred:
+                    continue  # the cell is already illegal: this rule presupposes it legal
+                if cells is not None and v.severity is not Severity.INFO:
+                    cells.add(v.pointer)
+                if shadow:
+                    continue
                 if cap is None or shown < cap:
                     result.findings.append(self._stamp(rule, v, document))
                     shown += 1
@@ -197,6 +238,9 @@ class Engine:
                         severity=rule.severity,
                     )
                 )
+            if shadow:
+                del ctx.evaluations[judged:]  # run only to know the cells it condemns; it reports nothing
+                continue
             if ctx.checks:
                 result.applied.add(rule.id)
             if ctx.unverifiable:
@@ -251,6 +295,24 @@ class Engine:
             envelope=v.envelope,
             unit=v.unit,
         )
+
+
+def _after_requirements(rules: list[Compiled]) -> list[Compiled]:
+    """The rules in their file order, each moved after the rules it ``requires`` (a stable topological order)."""
+    ids = {c.rule.id for c in rules}
+    done: set[str] = set()
+    out: list[Compiled] = []
+    pending = list(rules)
+    while pending:
+        rest = []
+        for c in pending:
+            if all(r in done or r not in ids for r in c.rule.requires):
+                out.append(c)
+                done.add(c.rule.id)
+            else:
+                rest.append(c)
+        pending = rest
+    return out
 
 
 def group_by_cause(

@@ -8,6 +8,12 @@ strict mode the envelope is zero. A difference inside the envelope is reported a
 
 The engine runs every kind inside ``amounts.ARITHMETIC``; the functions here name it themselves, or use
 exact operations only, so they stay exact when called from anywhere else.
+
+Where this refines XBRL: only terms that carry rounding widen the envelope (a blank or a written zero is
+exact), and an identity that, once its exact zeros are set aside, compares one printed figure with one
+other on the same grid (``A = B``, ``A ≤ B``, a total whose only non-blank part has its precision) has
+no envelope at all: rounding to nearest is one monotone function, so it prints one quantity the same
+way twice and never reverses the order of two quantities.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from decimal import Decimal
 
 from ..amounts import ARITHMETIC, FACTOR, Cell
 
-__all__ = ["display_unit", "to_unit", "verdict"]
+__all__ = ["display_unit", "envelope", "to_unit", "verdict"]
 
 ZERO = Decimal(0)
 
@@ -43,6 +49,40 @@ def verdict(diff: Decimal, envelope: Decimal, op: str) -> tuple[bool, bool]:
     if bad:
         return False, False
     return (False, True) if inside else (True, False)
+
+
+Terms = Sequence[tuple[Cell, Decimal]]
+
+
+def envelope(left: Terms, right: Terms, op: str) -> Decimal:
+    """The rounding envelope of ``left op right``: Σ|weight|·half-width over the terms that carry rounding.
+
+    Zero for two printings on one grid: when, exact zeros (blank, dash, a written zero) aside, exactly
+    two terms carry rounding, with the same half-width and opposite coefficients in ``left − right``,
+    and ``op`` is =, ≤ or ≥. (For < and > the grid already decides: the difference is a whole number
+    of steps, so the ordinary envelope of two half-steps admits equality only, as information.)
+    """
+    total = ZERO
+    rounded: list[tuple[Decimal, Cell]] = []  # (coefficient in left − right, cell)
+    exact_nonzero = False
+    for terms, sign in ((left, 1), (right, -1)):
+        for cell, weight in terms:
+            if cell.half:
+                total += abs(weight) * cell.half
+                rounded.append((sign * weight, cell))
+            elif cell.value:
+                exact_nonzero = True
+    if op in ("eq", "le", "ge") and len(rounded) == 2 and not exact_nonzero:
+        (c1, a), (c2, b) = rounded
+        if a.half == b.half and c1 == -c2 and _on_grid(a) and _on_grid(b):
+            return ZERO
+    return total
+
+
+def _on_grid(cell: Cell) -> bool:
+    """Whether a figure is a whole number of steps of its precision (one with more decimals than its
+    precision allows is not a rounding to it, and gets the ordinary envelope)."""
+    return not cell.value % (2 * cell.half)
 
 
 def to_unit(value: Decimal, unit: str | None) -> Decimal:

@@ -30,6 +30,7 @@ class RuleDef:
     description_en: str = ""
     refs: tuple[str, ...] = ()
     when: tuple[Mapping[str, Any], ...] = ()
+    requires: tuple[str, ...] = ()  # rules whose condemned cells this rule does not judge
     params: Mapping[str, Any] = field(default_factory=dict)
     file: str = ""
     line: int = 0
@@ -73,6 +74,7 @@ def rule_from_yaml(raw: Mapping[str, Any], group: str, file: str) -> RuleDef:
         description_en=desc.get("en", ""),
         refs=tuple(raw.get("refs", ())),
         when=tuple(raw.get("when", ())),
+        requires=tuple(raw.get("requires", ())),
         params=raw.get("params", {}),
         file=file,
         line=line,

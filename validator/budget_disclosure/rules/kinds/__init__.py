@@ -42,6 +42,7 @@ KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
         Kind("amount_precision", s.prepare_amount_precision, s.kind_amount_precision),
+        Kind("amount_sign", s.prepare_amount_sign, s.kind_amount_sign),
         Kind("empty_statement", s.prepare_empty_statement, s.kind_empty_statement),
         Kind("sum", a.prepare_sum, a.kind_sum),
         Kind("compare", a.prepare_compare, a.kind_compare),
@@ -52,6 +53,7 @@ KINDS: dict[str, Kind] = {
         Kind("rows_match", a.prepare_rows_match, a.kind_rows_match),
         Kind("all_zero", a.prepare_all_zero, a.kind_all_zero, partial=True),
         Kind("percentage", a.prepare_percentage, a.kind_percentage),
+        Kind("percentage_base", a.prepare_percentage, a.kind_percentage_base),
         Kind("code_hierarchy", c.prepare_code_hierarchy, c.kind_code_hierarchy, partial=True),
         Kind("code_list", c.prepare_code_list, c.kind_code_list, partial=True),
         Kind("codes_match", c.prepare_codes_match, c.kind_codes_match),

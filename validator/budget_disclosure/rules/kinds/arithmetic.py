@@ -12,7 +12,7 @@ from ...amounts import Cell
 from ...findings import Severity
 from ..bind import BoundRef, bind_ref, check_column, check_path, table_node
 from ..context import Compiled, Context, Evaluation, Violation
-from ..interval import display_unit, to_unit, verdict
+from ..interval import display_unit, envelope, to_unit, verdict
 from ..refs import Step, parse_path, walk
 
 ONE = Decimal(1)
@@ -45,16 +45,16 @@ def identity(
 ) -> Iterator[Violation]:
     """Evaluate ``left op right``; yield a violation when the intervals cannot meet (or info within them)."""
     ctx.checks += 1
-    lv, lh = _sum(left)
-    rv, rh = _sum(right)
+    lv, _ = _sum(left)
+    rv, _ = _sum(right)
     diff = lv - rv
-    envelope = ZERO if ctx.strict else lh + rh
-    ok, info = verdict(diff, envelope, op)
+    width = ZERO if ctx.strict else envelope(left, right, op)
+    ok, info = verdict(diff, width, op)
     anchor = (left or right)[0][0].pointer if not ok else ""
-    ctx.evaluations.append(Evaluation(compiled.rule.id, anchor, op, left, right, diff, envelope, not ok and not info))
+    ctx.evaluations.append(Evaluation(compiled.rule.id, anchor, op, left, right, diff, width, not ok and not info))
     if ok:
         return
-    yield _violation(ctx, left, right, op, lv, rv, diff, envelope, info, values)
+    yield _violation(ctx, left, right, op, lv, rv, diff, width, info, values)
 
 
 def _violation(
@@ -83,6 +83,8 @@ def _violation(
         if info
         else "严格模式下要求完全相等"
         if ctx.strict
+        else "同一精度的数字一一对应，取整不能解释这一差异"
+        if not envelope
         else f"超出取整容差 ±{env}{shown_unit}"
     )
     verdict_en = (
@@ -90,6 +92,8 @@ def _violation(
         if info
         else "strict mode requires exact agreement"
         if ctx.strict
+        else "one figure against one other at the same precision: rounding cannot explain it"
+        if not envelope
         else f"beyond the rounding envelope of ±{env} {shown_unit}"
     )
     return Violation(
@@ -629,13 +633,22 @@ def _value_at(ctx: Context, scope: tuple[str, Any] | None, text: str) -> list[Ce
     return out
 
 
-def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
-    """A stated percentage agrees with the amounts it is computed from: percent = Σnumerator / Σdenominator × 100.
+@dataclass(frozen=True)
+class Stated:
+    """One stated percentage with the amounts it is computed from, as intervals."""
 
-    Both the amounts and the percentage are taken as intervals of their printed precision; a zero or
-    negative denominator gives no percentage and the rule does not apply.
-    """
-    p: Percentage = compiled.prepared
+    pointer: str
+    percent: Decimal
+    places: int  # the percentage's written decimals
+    num: list[Cell]
+    den: Terms
+    n: Decimal
+    nh: Decimal
+    d: Decimal
+    dh: Decimal
+
+
+def _stated(ctx: Context, p: Percentage) -> Iterator[Stated]:
     scopes: list[tuple[str, Any] | None] = list(ctx.resolve(p.scope)) if p.scope else [None]
     for scope in scopes:
         pct_cells = _percent_cells(ctx, scope, p.percent)
@@ -646,39 +659,101 @@ def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         if not pct_cells or not num or not den:
             continue
         pct_ptr, pct, places = pct_cells
-        pct_half = Decimal(5).scaleb(-(places + 1))
         n, nh = sum((c.value for c in num), ZERO), sum((c.half for c in num), ZERO)
         d, dh = _sum(den)
         if ctx.strict:
             nh = dh = ZERO
-        if d - dh <= 0:
+        yield Stated(pct_ptr, pct, places, num, den, n, nh, d, dh)
+
+
+def _half(s: Stated) -> Decimal:
+    """Half a unit in the percentage's last written place."""
+    return Decimal(5).scaleb(-(s.places + 1))
+
+
+def _possible(s: Stated) -> tuple[Decimal | None, Decimal | None]:
+    """The percentages the intervals allow over the positive bases they contain (None: unbounded)."""
+    if s.d - s.dh > 0:
+        corners = [(s.n + a) / (s.d + b) * 100 for a in (-s.nh, s.nh) for b in (-s.dh, s.dh)]
+        return min(corners), max(corners)
+    # The base may be as small as we like: the percentage is unbounded on the numerator's side.
+    top = s.d + s.dh
+    if s.n - s.nh > 0:
+        return (s.n - s.nh) / top * 100, None
+    if s.n + s.nh < 0:
+        return None, (s.n + s.nh) / top * 100
+    return None, None
+
+
+def _agrees(s: Stated) -> bool:
+    lo, hi = _possible(s)
+    half = _half(s)
+    return (lo is None or s.percent + half >= lo) and (hi is None or s.percent - half <= hi)
+
+
+def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A stated percentage agrees with the amounts it is computed from: percent = Σnumerator / Σdenominator × 100.
+
+    Both the amounts and the percentage are taken as intervals of their printed precision. A base that is
+    zero or negative as printed is left to ``percentage_base``; a positive base that rounding could
+    shrink to nothing leaves the percentage unbounded on one side.
+    """
+    p: Percentage = compiled.prepared
+    for s in _stated(ctx, p):
+        if s.d <= 0:
             continue
         ctx.checked()
-        corners = [(n + a) / (d + b) * 100 for a in (-nh, nh) for b in (-dh, dh)]
-        lo, hi = min(corners), max(corners)
-        exact = n / d * 100
+        exact = s.n / s.d * 100
         if ctx.strict:
-            ok = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == pct  # 四舍五入
+            ok = exact.quantize(Decimal(1).scaleb(-s.places), rounding=ROUND_HALF_UP) == s.percent  # 四舍五入
         else:
-            ok = pct + pct_half >= lo and pct - pct_half <= hi
+            ok = _agrees(s)
         if not ok:
             computed = exact.quantize(Decimal("0.01"))
             yield Violation(
-                pct_ptr,
+                s.pointer,
                 {
-                    "actual": format(pct, "f"),
+                    "actual": format(s.percent, "f"),
                     "expected": format(computed, "f"),
-                    "numerator": _fixed(to_unit(n, num[0].unit), 2),
-                    "denominator": _fixed(to_unit(d, num[0].unit), 2),
-                    "unit": num[0].unit or "",
+                    "numerator": _fixed(to_unit(s.n, s.num[0].unit), 2),
+                    "denominator": _fixed(to_unit(s.d, s.num[0].unit), 2),
+                    "unit": s.num[0].unit or "",
                 },
-                related=tuple(c.pointer for c in num) + tuple(c.pointer for c, _ in den),
+                related=tuple(c.pointer for c in s.num) + tuple(c.pointer for c, _ in s.den),
                 expected=computed,
-                actual=pct,
-                difference=pct - computed,
-                envelope=pct_half,
+                actual=s.percent,
+                difference=s.percent - computed,
+                envelope=_half(s),
                 unit="%",
             )
+
+
+def kind_percentage_base(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """A percentage is stated only against a positive base: where the base (Σdenominator) is zero or
+    negative as printed, a stated percentage is undefined (the "增长100%" from nothing). Rounding is
+    honoured: a base printed as zero that rounding could make positive does not fire when the stated
+    percentage fits such a base; no change stated as 0% against a zero base is no change."""
+    p: Percentage = compiled.prepared
+    for s in _stated(ctx, p):
+        ctx.checked()
+        if s.d > 0 or (s.n == 0 and s.percent == 0):
+            continue
+        if s.d + s.dh > 0 and _agrees(s):
+            continue
+        unit = s.num[0].unit
+        base = to_unit(s.d, unit)
+        yield Violation(
+            s.pointer,
+            {
+                "actual": format(s.percent, "f"),
+                "base": _fixed(base, 2),
+                "numerator": _fixed(to_unit(s.n, unit), 2),
+                "unit": unit or "",
+            },
+            related=tuple(c.pointer for c in s.num) + tuple(c.pointer for c, _ in s.den),
+            actual=s.percent,
+            unit="%",
+        )
 
 
 def _percent_cells(ctx: Context, scope: tuple[str, Any] | None, text: str) -> tuple[str, Decimal, int] | None:

@@ -12,7 +12,7 @@ from ...labels import LabelNode
 from ..context import Compiled, Context, Violation
 from ..values import is_blank
 
-__all__ = ["amount_cells", "kind_amount_precision", "kind_empty_statement"]
+__all__ = ["amount_cells", "kind_amount_precision", "kind_amount_sign", "kind_empty_statement"]
 
 
 def _amount_paths(node: LabelNode, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -93,6 +93,36 @@ def kind_amount_precision(ctx: Context, compiled: Compiled) -> Iterator[Violatio
         places = decimals(raw)
         if places > precision:
             yield Violation(ptr, {"value": raw, "places": places, "precision": precision, "unit": unit})
+
+
+def _unsigned_paths(node: LabelNode, percent: bool, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Paths of the amounts (or percentages) the schemas do not declare signed (``x-signed``)."""
+    if node.amount or node.percent:
+        if not node.signed and node.percent == percent:
+            yield prefix
+        return
+    for name, child in node.props.items():
+        yield from _unsigned_paths(child, percent, (*prefix, name))
+    if node.items is not None:
+        yield from _unsigned_paths(node.items, percent, (*prefix, "*"))
+
+
+def prepare_amount_sign(spec: Any, params: Any) -> tuple[Trie, Trie]:
+    return _trie(_unsigned_paths(spec.labels, False)), _trie(_unsigned_paths(spec.labels, True))
+
+
+def kind_amount_sign(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """Budget amounts and percentages are not negative, unless the schema annotates the property
+    ``x-signed`` (a change against last year); a negative one is reported at its cell."""
+    amounts, percents = compiled.prepared
+    for trie, percent in ((amounts, False), (percents, True)):
+        for ptr, raw in _amounts(ctx.document, trie):
+            if type(raw) is not Decimal and type(raw) is not int:
+                continue  # blanks, dashes and values of the wrong type are not negative numbers
+            ctx.checks += 1
+            if raw < 0:
+                unit = "%" if percent else ctx.formats.at(ptr)[0]
+                yield Violation(ptr, {"value": raw, "unit": unit or ""})
 
 
 def prepare_empty_statement(spec: Any, params: Any) -> None:
