@@ -56,3 +56,21 @@ def test_the_schema_layer_explains_at_most_the_cap_and_says_where_it_stopped() -
 def test_a_cap_that_is_not_a_positive_integer_is_refused(cap: Any) -> None:
     with pytest.raises(ValueError, match="max_findings_per_rule"):
         Limits(max_findings_per_rule=cap)
+
+
+def test_the_command_line_sets_the_cap(tmp_path: Any) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from budget_disclosure.cli import main
+    from budget_disclosure.synth import to_json
+
+    path = tmp_path / "many.json"
+    path.write_text(to_json(_repeated_rows(12, total=Decimal("999.99"))), encoding="utf-8")
+    args = ["validate", "--format", "json", "--select", "basic.row-total", str(path)]
+    capped = json.loads(CliRunner().invoke(main, [*args, "--max-findings-per-rule", "3"]).output)
+    rules = [f["rule"] for f in capped["documents"][0]["findings"]]
+    assert rules.count("basic.row-total") == 3 and rules.count("input.too-many-findings") == 1
+    full = json.loads(CliRunner().invoke(main, args).output)
+    assert [f["rule"] for f in full["documents"][0]["findings"]].count("basic.row-total") == 12

@@ -110,6 +110,13 @@ def main() -> None:
     show_default=True,
     help="Refuse documents (files, standard input, JSON Lines records) larger than this many bytes (at most 1 GiB).",
 )
+@click.option(
+    "--max-findings-per-rule",
+    type=click.IntRange(min=1, max=10_000_000),
+    default=1_000,
+    show_default=True,
+    help="List at most this many findings of one rule per document; the rest are counted in one finding.",
+)
 def validate(
     paths: tuple[str, ...],
     fmt: str,
@@ -122,6 +129,7 @@ def validate(
     jobs: int,
     output: str | None,
     max_bytes: int,
+    max_findings_per_rule: int,
 ) -> None:
     """Validate disclosure files.
 
@@ -170,7 +178,7 @@ def validate(
         strict_arithmetic=strict_arithmetic,
         select=select,
         ignore=ignore,
-        limits=Limits(max_bytes=max_bytes),
+        limits=Limits(max_bytes=max_bytes, max_findings_per_rule=max_findings_per_rule),
         positions=fmt in ("text", "sarif"),
     )
     info = RunInfo(spec, options, Severity(fail_on), lang, color, __version__)

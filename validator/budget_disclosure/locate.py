@@ -231,7 +231,12 @@ def positions(text: str, pointers: Collection[str]) -> dict[str, tuple[int, int]
     if not trie:
         return {}
     offsets: dict[str, int] = {}
-    for ev in iter_events(text):
+    if _HERE in trie:  # the whole document: where its first value starts, no walk needed
+        offsets[trie.pop(_HERE)] = len(text) - len(text.lstrip(" \t\r\n\ufeff"))
+    remaining = len(set(pointers)) - len(offsets)
+    for ev in iter_events(text) if trie else ():
+        if remaining <= 0:
+            break  # every wanted pointer is placed: the rest of the text (however deep) is not walked
         if ev.kind == "duplicate-key":
             continue
         path = ev._path
@@ -248,6 +253,7 @@ def positions(text: str, pointers: Collection[str]) -> dict[str, tuple[int, int]
         wanted = found.get(_HERE)
         if wanted is not None and wanted not in offsets:
             offsets[wanted] = ev.offset
+            remaining -= 1
     index = LineIndex(text)
     return {ptr: index.line_col(offset) for ptr, offset in offsets.items()}
 
