@@ -781,6 +781,25 @@ def _input(rule_id: str, doc: Any, data: Any) -> Mutation:
         from budget_disclosure import Limits
 
         return Mutation(doc, everywhere, options={"limits": Limits(max_values=data.draw(st.integers(1, 50)))})
+    if rule_id in ("input.too-many-findings", "input.too-many-schema-findings"):
+        # Every basic-expenditure row made wrong the same way, and a cap below their number: the rule's
+        # findings beyond the cap (or the schema errors beyond it) are counted in the one finding.
+        from budget_disclosure import Limits
+
+        rows = doc["tables"]["basic_expenditure"]["rows"]
+        broken = copy.deepcopy(doc)
+        for row in broken["tables"]["basic_expenditure"]["rows"]:
+            if rule_id == "input.too-many-findings":
+                row["total"] = (row.get("total") or Decimal(0)) + Decimal(100)
+            else:
+                row["total"] = "二〇二四年"
+        cap = data.draw(st.integers(1, max(1, len(rows) - 1)), label="cap")
+        assume(len(rows) > cap)
+        return Mutation(
+            broken,
+            lambda f: f.pointer.startswith("/tables/basic_expenditure/"),
+            options={"limits": Limits(max_findings_per_rule=cap)},
+        )
     if rule_id == "input.encoding":
         return Mutation(doc, everywhere, raw=text.encode("gb18030"))
     if rule_id == "input.not-object":
