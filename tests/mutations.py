@@ -379,7 +379,10 @@ def percentage(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutatio
         candidates.append((pct[0][0], min(corners), max(corners)))
     here, lo, hi = _pick(data, candidates, "percent")
     margin = Decimal(data.draw(st.integers(2, 5000), label="hundredths")) / 100
-    target = hi + margin if data.draw(st.booleans(), label="above") else lo - margin
+    # Below the range only while the share stays ≥ 0: a negative share is structure.amount-sign's finding,
+    # which the share rule presupposes (requires) and so leaves alone.
+    above = data.draw(st.booleans(), label="above") or lo - margin < 0
+    target = hi + margin if above else lo - margin
     return Mutation(set_at(document, here, target.quantize(Decimal("0.01"))), lambda f: f.pointer == here)
 
 
