@@ -242,6 +242,12 @@ def present(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
 
 def numeric_value(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     ptr, _ = _pick(data, _items(document, prepared.items.refs, prepared.items.where), "item")
+    if prepared.money:  # a number in a unit of money the rule's table does not know
+        unit = data.draw(st.sampled_from(["千万元", "万美元", "万日元", "百元"]), label="unit")
+        assume(unit not in prepared.money_units)
+        here = _field_pointer(ptr, prepared.items.field)
+        document = set_at(document, _field_pointer(ptr, prepared.unit_field), unit)
+        return Mutation(set_at(document, here, "12"), lambda f: f.pointer == here)
     value = data.draw(
         st.one_of(st.sampled_from(["全年", "周期", "2024年", "2025年", "提高", "年内", ""]), CJK_WORDS), label="value"
     )
@@ -262,11 +268,13 @@ def bounds(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     extra = data.draw(st.integers(2, 10_000), label="excess")
     if prepared.max is not None:
         if isinstance(prepared.max, dict):
-            amount = scope.get(prepared.max["field"])
+            amount_ptr = _field_pointer(sptr, prepared.max["field"])
+            amount = jp.resolve(document, amount_ptr, None)
             base = Decimal(0) if amount in (None, "-") else Decimal(amount)
-            unit = fmt_for(document, jp.join(sptr, prepared.max["field"]))[0]
+            unit = fmt_for(document, amount_ptr)[0]
             row_unit = item.get(prepared.unit_field) if prepared.unit_field else unit
-            limit = base * FACTOR[unit] / FACTOR.get(row_unit or unit, FACTOR[unit])
+            money = prepared.money_units
+            limit = base * FACTOR[unit] / money.get(row_unit or unit, FACTOR[unit])
         else:
             limit = Decimal(prepared.max)
         value = limit + extra

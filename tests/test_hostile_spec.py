@@ -58,8 +58,8 @@ REGEXES = {
     "kind exclude": (
         "rules/indicators.yaml",
         "indicators.comparator-numeric",
-        'exclude: "^\\\\s*[≥≤=<>]?\\\\s*(19|20)',
-        'exclude: "^\\\\s*[≥≤=<>]?\\\\s*(19|20',
+        'exclude: "^\\\\s*([≥≤=<>]\\\\s*)?(19|20)',
+        'exclude: "^\\\\s*([≥≤=<>]\\\\s*)?(19|20',
     ),
     "kind must_not_match": (
         "rules/indicators.yaml",
