@@ -202,14 +202,30 @@ def _pick(data: Any, candidates: list[Any], label: str) -> Any:
     return data.draw(st.sampled_from(candidates), label=label)
 
 
+COMPARATORS = ["≥", "≤", "=", ">", "<", ">=", "<=", "＝", "＞", "＜"]
+
+
 def allowed_values(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     ptr, _ = _pick(data, _items(document, prepared.items.refs, prepared.items.where), "item")
     allowed = set(prepared.values)
     for bound in prepared.values_from:
         allowed |= {str(v).strip() for _, v in bound.ref.resolve(document) if isinstance(v, str)}
     aliases = prepared.aliases
-    value = data.draw(CJK_WORDS.filter(lambda s: s not in allowed and aliases.get(s, s) not in allowed), label="value")
-    here = _field_pointer(ptr, prepared.items.field)
+    field = prepared.items.field
+    item = jp.resolve(document, ptr)
+    # An illegal value the rule's filter still admits: a word, or (where the filter admits only legal
+    # comparators, as for a quantity's direction) a comparator the rule does not allow.
+    value = data.draw(
+        st.one_of(st.sampled_from(COMPARATORS), CJK_WORDS).filter(
+            lambda s: (
+                s not in allowed
+                and aliases.get(s, s) not in allowed
+                and ("." in field or prepared.items.where({**item, field: s}))
+            )
+        ),
+        label="value",
+    )
+    here = _field_pointer(ptr, field)
     return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
 
 
@@ -237,7 +253,13 @@ def pattern(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
 def present(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     ptr, _ = _pick(data, _items(document, prepared.refs, prepared.where), "item")
     here = _field_pointer(ptr, prepared.field)
-    return Mutation(set_at(document, here, None), lambda f: f.pointer == here)
+    blanked = set_at(document, here, None)
+    from budget_disclosure import validate
+
+    if any(f.rule.startswith("schema.") and f.pointer == here for f in validate(blanked).findings):
+        # A field whose schema admits no null (a unit code) is blank by being left out.
+        return Mutation(remove_at(document, here), lambda f: f.pointer == ptr)
+    return Mutation(blanked, lambda f: f.pointer == here)
 
 
 def numeric_value(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:

@@ -888,12 +888,11 @@ def _department_indicators(ch: Chooser, basic: int, project: int, fmt: Fmt) -> l
             "remark": "10",
         }
 
-    def wan(fen: int) -> str:
-        return format((Decimal(fen) / 1_000_000).quantize(Decimal("0.01"), rounding="ROUND_FLOOR"), "f")
-
-    rows = [row("成本指标", "经济成本指标", "基本支出", "≤", wan(basic), "万元")]
+    # The cost targets are the budget's own basic and project expenditure, as the table prints them
+    # (indicators.department-cost-basic/-project hold them to by_nature).
+    rows = [row("成本指标", "经济成本指标", "基本支出", "≤", format(fmt.num(basic), "f"), fmt.unit)]
     if project:
-        rows.append(row("成本指标", "经济成本指标", "项目支出", "≤", wan(project), "万元"))
+        rows.append(row("成本指标", "经济成本指标", "项目支出", "≤", format(fmt.num(project), "f"), fmt.unit))
     rows.append(row("产出指标", "数量指标", "完成重点任务数", "≥", str(ch.integer(1, 20)), "项"))
     rows.append(row("产出指标", "质量指标", "任务完成合格率", "≥", str(ch.integer(85, 100)), "%"))
     rows.append(row("效益指标", "社会效益指标", "公共服务能力", "定性", ch.choice(["提升", "增强"]), "-"))
