@@ -27,6 +27,8 @@ from budget_disclosure.rules.context import Evaluation
 from budget_disclosure.rules.engine import RunResult, get_engine
 from budget_disclosure.spec import get_spec
 
+from .support import leaf_pointers
+
 Check = Callable[[Finding], bool]
 ARITHMETIC = {"sum", "compare", "row_sum", "column_sum", "group_sum", "rollup", "rows_match"}
 CJK_WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸天地玄黄宇宙洪荒日月盈昃", min_size=2, max_size=6)
@@ -416,10 +418,38 @@ def empty_statement(rule_id: str, document: Any, data: Any, prepared: Any) -> Mu
     empties = [t for t, v in document["tables"].items() if isinstance(v, dict) and v.get("empty")]
     table = _pick(data, empties, "table")
     doc = copy.deepcopy(document)
+    if prepared == "names":  # the statement names another table of the spec, by any of its titles
+        spec = get_spec()
+        other = data.draw(st.sampled_from(sorted(set(spec.tables) - {table})), label="other")
+        title = data.draw(
+            st.sampled_from(sorted({spec.tables[other].title, *spec.tables[other].titles})), label="title"
+        )
+        doc["tables"][table]["statement"] = f"本部门无{title}所列收支，故本表为空表。"
+        here = f"/tables/{table}/statement"
+        return Mutation(doc, lambda f: f.pointer == here)
     doc["tables"][table].update({"statement": None, "note": None})
     doc["metadata"].pop("empty_table_statement", None)
     here = f"/tables/{table}"
     return Mutation(doc, lambda f: f.pointer == here)
+
+
+# Free-text fields where any words are legal, so a placeholder in them breaks no schema.
+FREE_TEXT = ("goal", "scoring", "explanation", "value_content", "note", "statement", "empty_table_statement")
+
+
+def text_scan(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    leaves = [
+        p
+        for bound in prepared.within
+        for ptr, node in bound.ref.resolve(document)
+        for p in leaf_pointers(node, ptr)
+        if jp.parse(p) and jp.parse(p)[-1] in FREE_TEXT
+    ]
+    here = _pick(data, leaves, "field")
+    residue = data.draw(st.sampled_from(["XX", "XXX", "ＸＸ", "××", "某某", "此处填写", "请填写"]), label="residue")
+    text = f"完成{residue}年度任务。"
+    assume(prepared.must_not_match.search(text))
+    return Mutation(set_at(document, here, text), lambda f: f.pointer == here)
 
 
 # ------------------------------------------------------------------------------------------ codes
@@ -524,6 +554,7 @@ KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "percentage": percentage,
     "amount_precision": amount_precision,
     "empty_statement": empty_statement,
+    "text_scan": text_scan,
     "code_hierarchy": code_hierarchy,
     "code_list": code_list,
     "codes_match": codes_match,

@@ -8,19 +8,20 @@ thousands separators; full-width digits), and hold the reader and the rules to o
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from budget_disclosure import validate
 from budget_disclosure.rules.values import money_factors, reading_of
 from budget_disclosure.spec import get_spec
 
-from .support import CLEAN, load_json
+from .support import CLEAN, SEED, load_json
 
 MONEY = money_factors(get_spec().rules["indicators.cost-within-money"].params["money_units"])
 _WIDE = str.maketrans("0123456789,.%", "０１２３４５６７８９，．％")
@@ -140,3 +141,58 @@ def test_a_cost_target_in_a_unit_the_table_lacks_is_reported_not_passed() -> Non
     assert _cost_findings("30", unit="千万元") == {("indicators.cost-money-readable", "warning")}
     # Written in the value on a 万元 row, 千万元 is also not the row's unit (comparator-numeric says so).
     assert ("indicators.cost-money-readable", "warning") in _cost_findings("30千万元")
+
+
+# -------------------------------------------------------------------------------- statements, placeholders
+SEED_DOC = load_json(SEED)
+EMPTY = "/tables/government_fund_expenditure/statement"  # the seed's one empty table
+TABLES = get_spec().tables
+
+
+def _statement_findings(statement: str) -> set[str]:
+    doc = copy.deepcopy(SEED_DOC)
+    doc["tables"]["government_fund_expenditure"]["statement"] = statement
+    return {f.rule for f in validate(doc).findings if f.pointer == EMPTY}
+
+
+@pytest.mark.parametrize(
+    "title",
+    sorted(
+        {t for tid, info in TABLES.items() if tid != "government_fund_expenditure" for t in (info.title, *info.titles)}
+    ),
+)
+def test_an_empty_statement_naming_any_title_of_another_table_is_reported(title: str) -> None:
+    assert _statement_findings(f"本部门无{title}所列收支，故本表为空表。") == {"empty.statement-names-table"}
+
+
+@pytest.mark.parametrize(
+    "title", sorted({TABLES["government_fund_expenditure"].title, *TABLES["government_fund_expenditure"].titles})
+)
+def test_an_empty_statement_naming_its_own_table_by_any_title_is_silent(title: str) -> None:
+    assert _statement_findings(f"本部门无{title}所列收支，故本表为空表。") == set()
+
+
+PLACEHOLDERS = ["XX", "XXX", "ＸＸ", "××", "×××", "某某", "此处填写", "请填写", "待填写"]
+GOAL = "/tables/project_performance/units/0/projects/0/goal"
+
+
+def _goal_findings(goal: str) -> set[str]:
+    doc = copy.deepcopy(CLEAN_DOC)
+    doc["tables"]["project_performance"]["units"][0]["projects"][0]["goal"] = goal
+    return {f.rule for f in validate(doc).findings if f.pointer == GOAL}
+
+
+@given(
+    st.sampled_from(PLACEHOLDERS),
+    st.text(alphabet="保障平台运行完成年度任务，。", max_size=8),
+    st.text(alphabet="保障平台运行完成年度任务，。0123456789", max_size=8),
+)
+def test_a_placeholder_anywhere_in_a_text_is_reported(word: str, before: str, after: str) -> None:
+    assert _goal_findings(before + word + after) == {"structure.placeholder-text"}
+
+
+@given(st.text(alphabet="保障平台运行完成年度任务，。0123456789XL×", max_size=20))
+def test_text_without_placeholder_residue_is_silent(text: str) -> None:
+    """Words, a single X or ×, and an X run inside a Latin word (XXL) are not template residue."""
+    assume(text.strip() and not re.search(r"(?<![A-Za-z])[X×]{2,}(?![A-Za-z])", text))
+    assert _goal_findings(text) == set()

@@ -43,6 +43,7 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind("amount_precision", s.prepare_amount_precision, s.kind_amount_precision),
         Kind("empty_statement", s.prepare_empty_statement, s.kind_empty_statement),
+        Kind("text_scan", s.prepare_text_scan, s.kind_text_scan, partial=True),
         Kind("sum", a.prepare_sum, a.kind_sum),
         Kind("compare", a.prepare_compare, a.kind_compare),
         Kind("row_sum", a.prepare_row_sum, a.kind_row_sum),
