@@ -452,6 +452,28 @@ def text_scan(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation
     return Mutation(set_at(document, here, text), lambda f: f.pointer == here)
 
 
+def fields_match(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    rights: dict[Any, list[Any]] = {}
+    for _ptr, row in prepared.right.ref.resolve(document):
+        if isinstance(row, dict) and prepared.where(row):
+            rights.setdefault(row.get(prepared.key), []).append(row)
+    pairs = [
+        (ptr, row, rights[row.get(prepared.key)][0])
+        for ptr, row in prepared.left.ref.resolve(document)
+        if isinstance(row, dict) and prepared.where(row) and len(rights.get(row.get(prepared.key), [])) == 1
+    ]
+    ptr, row, other = _pick(data, pairs, "pair")
+    field = data.draw(st.sampled_from(prepared.fields), label="field")
+    if field == prepared.unit_field:
+        value: Any = data.draw(CJK_WORDS.filter(lambda s: s != other.get(field)), label="unit")
+    elif field == "value_type":
+        value = data.draw(st.sampled_from([c for c in ("≥", "≤", "=") if c != other.get(field)]), label="type")
+    else:
+        value = data.draw(st.integers(1, 10**6).map(str).filter(lambda s: s != other.get(field)), label="value")
+    here = jp.join(ptr, field)
+    return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
+
+
 # ------------------------------------------------------------------------------------------ codes
 def code_hierarchy(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     lists = [(b, [(p, r) for p, r in b.ref.resolve(document) if isinstance(r, dict)]) for b in prepared.items]
@@ -555,6 +577,7 @@ KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "amount_precision": amount_precision,
     "empty_statement": empty_statement,
     "text_scan": text_scan,
+    "fields_match": fields_match,
     "code_hierarchy": code_hierarchy,
     "code_list": code_list,
     "codes_match": codes_match,

@@ -41,6 +41,7 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "code_hierarchy": frozenset({"code", "name", "parent", "first", "previous"}),
     "code_list": frozenset({"code", "name", "expected", "current", "former", "former_en", "funds", "list"}),
     "codes_match": frozenset({"code", "other"}),
+    "fields_match": frozenset({"name", "field", "field_en", "value", "other"}),
     "allowed_values": frozenset({"value", "allowed"}),
     "pattern": frozenset({"value"}),
     "present": frozenset({"field"}),

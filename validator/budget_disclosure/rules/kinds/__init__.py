@@ -16,6 +16,7 @@ from ..context import Compiled, Context, Violation
 from . import arithmetic as a
 from . import codes as c
 from . import items as i
+from . import pairs as pr
 from . import structure as s
 
 __all__ = ["EXTERNAL_KINDS", "KINDS", "Kind"]
@@ -56,6 +57,7 @@ KINDS: dict[str, Kind] = {
         Kind("code_hierarchy", c.prepare_code_hierarchy, c.kind_code_hierarchy, partial=True),
         Kind("code_list", c.prepare_code_list, c.kind_code_list, partial=True),
         Kind("codes_match", c.prepare_codes_match, c.kind_codes_match),
+        Kind("fields_match", pr.prepare_fields_match, pr.kind_fields_match, partial=True),
         Kind("allowed_values", i.prepare_allowed_values, i.kind_allowed_values, partial=True),
         Kind("pattern", i.prepare_pattern, i.kind_pattern, partial=True),
         Kind("present", i.prepare_present, i.kind_present, partial=True),
