@@ -196,3 +196,46 @@ def test_text_without_placeholder_residue_is_silent(text: str) -> None:
     """Words, a single X or ×, and an X run inside a Latin word (XXL) are not template residue."""
     assume(text.strip() and not re.search(r"(?<![A-Za-z])[X×]{2,}(?![A-Za-z])", text))
     assert _goal_findings(text) == set()
+
+
+# -------------------------------------------------------------------------------- the same indicator twice
+DEPT_ROWS = "/tables/department_performance/indicators"
+
+
+def _shared_findings(value: str, unit: str | None, value_type: str = "≥") -> set[tuple[str, str]]:
+    """The department table repeats 系统可用率 (≥ 99 % in the project table) as written here."""
+    doc = copy.deepcopy(CLEAN_DOC)
+    rows = doc["tables"]["department_performance"]["indicators"]
+    rows.append(
+        {"level1": "产出指标", "level2": "质量指标", "level3": "系统可用率", "value_type": value_type, "value": value,
+         "unit": unit, "explanation": "平台系统全年可用", "scoring": "按完成比例计分", "remark": "5"}
+    )  # fmt: skip
+    here = f"{DEPT_ROWS}/{len(rows) - 1}/"
+    return {
+        (f.rule, f.pointer.rsplit("/", 1)[-1])
+        for f in validate(doc).findings
+        if f.pointer.startswith(here) and f.rule == "indicators.department-matches-project"
+    }
+
+
+@given(st.data())
+def test_the_same_indicator_written_another_way_agrees(data: Any) -> None:
+    """99 on a % row, 99% with no unit, ９９％, 99.0 and >= for ≥ are all the project's ≥ 99 %."""
+    number = data.draw(st.sampled_from(["99", "99.0", "99.00"]), label="number")
+    value, unit = data.draw(
+        st.sampled_from(
+            [(number, "%"), (number, "％"), (number + "%", "-"), (number + "%", None), (number + "％", "—")]
+        ),
+        label="spelling",
+    )
+    if data.draw(st.booleans(), label="wide"):
+        value = value.translate(_WIDE)
+    value_type = data.draw(st.sampled_from(["≥", ">="]), label="type")
+    assert _shared_findings(value, unit, value_type) == set()
+
+
+@given(st.integers(0, 100).filter(lambda n: n != 99), st.sampled_from(["≤", "=", "定性"]))
+def test_the_same_indicator_with_another_value_or_type_is_reported(number: int, value_type: str) -> None:
+    assert _shared_findings(str(number), "%") == {("indicators.department-matches-project", "value")}
+    assert _shared_findings("99", "%", value_type) == {("indicators.department-matches-project", "value_type")}
+    assert _shared_findings("99", "次") == {("indicators.department-matches-project", "unit")}
