@@ -27,6 +27,8 @@ from budget_disclosure.rules.context import Evaluation
 from budget_disclosure.rules.engine import RunResult, get_engine
 from budget_disclosure.spec import get_spec
 
+from .support import leaf_pointers
+
 Check = Callable[[Finding], bool]
 ARITHMETIC = {"sum", "compare", "row_sum", "column_sum", "group_sum", "rollup", "rows_match"}
 CJK_WORDS = st.text(alphabet="甲乙丙丁戊己庚辛壬癸天地玄黄宇宙洪荒日月盈昃", min_size=2, max_size=6)
@@ -206,26 +208,39 @@ def _pick(data: Any, candidates: list[Any], label: str) -> Any:
     return data.draw(st.sampled_from(candidates), label=label)
 
 
+COMPARATORS = ["≥", "≤", "=", ">", "<", ">=", "<=", "＝", "＞", "＜"]
+
+
 def allowed_values(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     ptr, _ = _pick(data, _items(document, prepared.items.refs, prepared.items.where), "item")
     allowed = set(prepared.values)
     for bound in prepared.values_from:
         allowed |= {str(v).strip() for _, v in bound.ref.resolve(document) if isinstance(v, str)}
     aliases = prepared.aliases
+    field = prepared.items.field
+    item = jp.resolve(document, ptr)
+
+    def admitted(s: str) -> bool:
+        # An illegal value the rule's filter still admits (where the filter admits only legal comparators,
+        # as for a quantity's direction, a comparator the rule does not allow).
+        return (
+            s not in allowed
+            and aliases.get(s, s) not in allowed
+            and ("." in field or bool(prepared.items.where({**item, field: s})))
+        )
+
     # A rule that presupposes another's legal values (requires) is broken by a value legal for that one.
     legal = {
         v
         for rid in get_spec().rules[rule_id].requires
         for v in getattr(get_engine(get_spec()).compiled[rid].prepared, "values", ())
     }
-    wrong = sorted(v for v in legal if v not in allowed and aliases.get(v, v) not in allowed)
+    wrong = sorted(v for v in legal if admitted(v))
     if wrong:
         value = data.draw(st.sampled_from(wrong), label="value")
     else:
-        value = data.draw(
-            CJK_WORDS.filter(lambda s: s not in allowed and aliases.get(s, s) not in allowed), label="value"
-        )
-    here = _field_pointer(ptr, prepared.items.field)
+        value = data.draw(st.one_of(st.sampled_from(COMPARATORS), CJK_WORDS).filter(admitted), label="value")
+    here = _field_pointer(ptr, field)
     return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
 
 
@@ -253,11 +268,23 @@ def pattern(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
 def present(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     ptr, _ = _pick(data, _items(document, prepared.refs, prepared.where), "item")
     here = _field_pointer(ptr, prepared.field)
-    return Mutation(set_at(document, here, None), lambda f: f.pointer == here)
+    blanked = set_at(document, here, None)
+    from budget_disclosure import validate
+
+    if any(f.rule.startswith("schema.") and f.pointer == here for f in validate(blanked).findings):
+        # A field whose schema admits no null (a unit code) is blank by being left out.
+        return Mutation(remove_at(document, here), lambda f: f.pointer == ptr)
+    return Mutation(blanked, lambda f: f.pointer == here)
 
 
 def numeric_value(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     ptr, _ = _pick(data, _items(document, prepared.items.refs, prepared.items.where), "item")
+    if prepared.money:  # a number in a unit of money the rule's table does not know
+        unit = data.draw(st.sampled_from(["千万元", "万美元", "万日元", "百元"]), label="unit")
+        assume(unit not in prepared.money_units)
+        here = _field_pointer(ptr, prepared.items.field)
+        document = set_at(document, _field_pointer(ptr, prepared.unit_field), unit)
+        return Mutation(set_at(document, here, "12"), lambda f: f.pointer == here)
     value = data.draw(
         st.one_of(st.sampled_from(["全年", "周期", "2024年", "2025年", "提高", "年内", ""]), CJK_WORDS), label="value"
     )
@@ -278,11 +305,13 @@ def bounds(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     extra = data.draw(st.integers(2, 10_000), label="excess")
     if prepared.max is not None:
         if isinstance(prepared.max, dict):
-            amount = scope.get(prepared.max["field"])
+            amount_ptr = _field_pointer(sptr, prepared.max["field"])
+            amount = jp.resolve(document, amount_ptr, None)
             base = Decimal(0) if amount in (None, "-") else Decimal(amount)
-            unit = fmt_for(document, jp.join(sptr, prepared.max["field"]))[0]
+            unit = fmt_for(document, amount_ptr)[0]
             row_unit = item.get(prepared.unit_field) if prepared.unit_field else unit
-            limit = base * FACTOR[unit] / FACTOR.get(row_unit or unit, FACTOR[unit])
+            money = prepared.money_units
+            limit = base * FACTOR[unit] / money.get(row_unit or unit, FACTOR[unit])
         else:
             limit = Decimal(prepared.max)
         value = limit + extra
@@ -419,10 +448,60 @@ def empty_statement(rule_id: str, document: Any, data: Any, prepared: Any) -> Mu
     empties = [t for t, v in document["tables"].items() if isinstance(v, dict) and v.get("empty")]
     table = _pick(data, empties, "table")
     doc = copy.deepcopy(document)
+    if prepared == "names":  # the statement names another table of the spec, by any of its titles
+        spec = get_spec()
+        other = data.draw(st.sampled_from(sorted(set(spec.tables) - {table})), label="other")
+        title = data.draw(
+            st.sampled_from(sorted({spec.tables[other].title, *spec.tables[other].titles})), label="title"
+        )
+        doc["tables"][table]["statement"] = f"本部门无{title}所列收支，故本表为空表。"
+        here = f"/tables/{table}/statement"
+        return Mutation(doc, lambda f: f.pointer == here)
     doc["tables"][table].update({"statement": None, "note": None})
     doc["metadata"].pop("empty_table_statement", None)
     here = f"/tables/{table}"
     return Mutation(doc, lambda f: f.pointer == here)
+
+
+# Free-text fields where any words are legal, so a placeholder in them breaks no schema.
+FREE_TEXT = ("goal", "scoring", "explanation", "value_content", "note", "statement", "empty_table_statement")
+
+
+def text_scan(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    leaves = [
+        p
+        for bound in prepared.within
+        for ptr, node in bound.ref.resolve(document)
+        for p in leaf_pointers(node, ptr)
+        if jp.parse(p) and jp.parse(p)[-1] in FREE_TEXT
+    ]
+    here = _pick(data, leaves, "field")
+    residue = data.draw(st.sampled_from(["XX", "XXX", "ＸＸ", "××", "某某", "此处填写", "请填写"]), label="residue")
+    text = f"完成{residue}年度任务。"
+    assume(prepared.must_not_match.search(text))
+    return Mutation(set_at(document, here, text), lambda f: f.pointer == here)
+
+
+def fields_match(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    rights: dict[Any, list[Any]] = {}
+    for _ptr, row in prepared.right.ref.resolve(document):
+        if isinstance(row, dict) and prepared.where(row):
+            rights.setdefault(row.get(prepared.key), []).append(row)
+    pairs = [
+        (ptr, row, rights[row.get(prepared.key)][0])
+        for ptr, row in prepared.left.ref.resolve(document)
+        if isinstance(row, dict) and prepared.where(row) and len(rights.get(row.get(prepared.key), [])) == 1
+    ]
+    ptr, row, other = _pick(data, pairs, "pair")
+    field = data.draw(st.sampled_from(prepared.fields), label="field")
+    if field == prepared.unit_field:
+        value: Any = data.draw(CJK_WORDS.filter(lambda s: s != other.get(field)), label="unit")
+    elif field == "value_type":
+        value = data.draw(st.sampled_from([c for c in ("≥", "≤", "=") if c != other.get(field)]), label="type")
+    else:
+        value = data.draw(st.integers(1, 10**6).map(str).filter(lambda s: s != other.get(field)), label="value")
+    here = jp.join(ptr, field)
+    return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
 
 
 # ------------------------------------------------------------------------------------------ codes
@@ -598,6 +677,8 @@ KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "amount_precision": amount_precision,
     "amount_sign": amount_sign,
     "empty_statement": empty_statement,
+    "text_scan": text_scan,
+    "fields_match": fields_match,
     "code_hierarchy": code_hierarchy,
     "code_list": code_list,
     "codes_match": codes_match,

@@ -669,7 +669,7 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
             },
             "by_nature": {"basic": fmt.show(basic_all), "project": fmt.show(project_all)},
             "goal": "保障单位正常运转，完成年度重点任务。",
-            "indicators": _department_indicators(ch, basic_all, project_all, fmt),
+            "indicators": _department_indicators(ch, basic_all, project_all, fmt) + _shared_indicators(ch, tables),
         }
 
     # Narrative: the key figures as the text states them.
@@ -898,17 +898,34 @@ def _department_indicators(ch: Chooser, basic: int, project: int, fmt: Fmt) -> l
             "remark": "10",
         }
 
-    def wan(fen: int) -> str:
-        return format((Decimal(fen) / 1_000_000).quantize(Decimal("0.01"), rounding="ROUND_FLOOR"), "f")
-
-    rows = [row("成本指标", "经济成本指标", "基本支出", "≤", wan(basic), "万元")]
+    # The cost targets are the budget's own basic and project expenditure, as the table prints them
+    # (indicators.department-cost-basic/-project hold them to by_nature).
+    rows = [row("成本指标", "经济成本指标", "基本支出", "≤", format(fmt.num(basic), "f"), fmt.unit)]
     if project:
-        rows.append(row("成本指标", "经济成本指标", "项目支出", "≤", wan(project), "万元"))
+        rows.append(row("成本指标", "经济成本指标", "项目支出", "≤", format(fmt.num(project), "f"), fmt.unit))
     rows.append(row("产出指标", "数量指标", "完成重点任务数", "≥", str(ch.integer(1, 20)), "项"))
     rows.append(row("产出指标", "质量指标", "任务完成合格率", "≥", str(ch.integer(85, 100)), "%"))
     rows.append(row("效益指标", "社会效益指标", "公共服务能力", "定性", ch.choice(["提升", "增强"]), "-"))
     rows.append(row("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥", str(ch.integer(80, 99)), "%"))
     return rows
+
+
+def _shared_indicators(ch: Chooser, tables: dict[str, Any]) -> list[dict[str, Any]]:
+    """Sometimes the department table repeats a project's output indicator, stated alike (as
+    indicators.department-matches-project requires), with the department table's columns."""
+    if "project_performance" not in tables or tables["project_performance"].get("empty") or not ch.bool(0.6):
+        return []
+    projects = [p for u in tables["project_performance"]["units"] for p in u["projects"]]
+    outputs = [i for p in projects for i in p["indicators"] if i["level1"] == "产出指标" and i["level3"]]
+    if not outputs:
+        return []
+    names = [i["level3"] for i in outputs]
+    unique = [i for i in outputs if names.count(i["level3"]) == 1]
+    if not unique:
+        return []
+    shared = dict(unique[ch.integer(0, len(unique) - 1)])
+    content = shared.pop("value_content", None)
+    return [{**shared, "explanation": content or "年度目标"}]
 
 
 def build_seeded(seed: int, features: Features = Features()) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from ..context import Compiled, Context, Violation
 from . import arithmetic as a
 from . import codes as c
 from . import items as i
+from . import pairs as pr
 from . import structure as s
 
 __all__ = ["EXTERNAL_KINDS", "KINDS", "Kind"]
@@ -44,6 +45,7 @@ KINDS: dict[str, Kind] = {
         Kind("amount_precision", s.prepare_amount_precision, s.kind_amount_precision),
         Kind("amount_sign", s.prepare_amount_sign, s.kind_amount_sign),
         Kind("empty_statement", s.prepare_empty_statement, s.kind_empty_statement),
+        Kind("text_scan", s.prepare_text_scan, s.kind_text_scan, partial=True),
         Kind("sum", a.prepare_sum, a.kind_sum),
         Kind("compare", a.prepare_compare, a.kind_compare),
         Kind("row_sum", a.prepare_row_sum, a.kind_row_sum),
@@ -57,6 +59,7 @@ KINDS: dict[str, Kind] = {
         Kind("code_hierarchy", c.prepare_code_hierarchy, c.kind_code_hierarchy, partial=True),
         Kind("code_list", c.prepare_code_list, c.kind_code_list, partial=True),
         Kind("codes_match", c.prepare_codes_match, c.kind_codes_match),
+        Kind("fields_match", pr.prepare_fields_match, pr.kind_fields_match, partial=True),
         Kind("allowed_values", i.prepare_allowed_values, i.kind_allowed_values, partial=True),
         Kind("pattern", i.prepare_pattern, i.kind_pattern, partial=True),
         Kind("present", i.prepare_present, i.kind_present, partial=True),

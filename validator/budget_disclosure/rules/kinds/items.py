@@ -9,12 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from ... import pointer as jp
-from ...amounts import FACTOR
 from ...names import normalise_name
 from ..bind import BoundRef, bind_ref, check_column, check_path
 from ..context import Compiled, Context, Violation
 from ..refs import Step, parse_path, walk
-from ..values import is_blank, number_of, text_of
+from ..values import Reading, is_blank, money_factors, reading_of, text_of
 from ..where import Filter, compile_where, field_of
 
 __all__ = [
@@ -168,6 +167,8 @@ class Numeric:
     items: Items
     unit_field: str | None
     exclude: re.Pattern[str] | None
+    money_units: Mapping[str, Decimal]
+    money: bool
 
 
 def prepare_numeric_value(spec: Any, params: Mapping[str, Any]) -> Numeric:
@@ -175,33 +176,61 @@ def prepare_numeric_value(spec: Any, params: Mapping[str, Any]) -> Numeric:
     if params.get("unit_field"):
         for bound in items.refs:
             check_column(bound.node, params["unit_field"], bound.text)
-    return Numeric(items, params.get("unit_field"), re.compile(params["exclude"]) if params.get("exclude") else None)
+    if params.get("money") and not params.get("money_units"):
+        raise ValueError("money: true needs money_units, the units of money and their factors to 元")
+    return Numeric(
+        items,
+        params.get("unit_field"),
+        re.compile(params["exclude"]) if params.get("exclude") else None,
+        money_factors(params.get("money_units")),
+        bool(params.get("money")),
+    )
 
 
 NO_UNIT = {None, "-", "—", "/", "无"}
 
 
-def row_units(item: Mapping[str, Any], unit_field: str | None) -> tuple[str, ...] | None:
+def row_units(
+    item: Mapping[str, Any], unit_field: str | None, money: Mapping[str, Decimal] | None = None
+) -> tuple[str, ...] | None:
+    """The units a value may be followed by: the row's own unit and %, and every unit of money when the
+    row's unit is money (50万元 on a 元 row is the same amount in another scale); None when the row has
+    no unit (any short unit may follow)."""
     unit = text_of(item.get(unit_field)) if unit_field else None
-    return None if unit in NO_UNIT else (unit, "%", "％") if unit else None
+    if unit in NO_UNIT:
+        return None
+    scales = tuple(money) if money and unit in money else ()
+    return (unit, "%", "％", *scales) if unit else None
+
+
+def money_factor(reading: Reading, row_unit: str | None, money: Mapping[str, Decimal]) -> Decimal | None:
+    """元 per unit of a reading: its written unit's factor, else (no unit written) the row unit's."""
+    if reading.unit:
+        return reading.factor
+    return money.get(row_unit) if row_unit is not None else None
 
 
 def kind_numeric_value(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """A field reads as a number, optionally followed by the row's own unit (or by any short unit when
-    the row has none); text that only looks numeric (``exclude``, for example a year "2024年") is not."""
+    the row has none); text that only looks numeric (``exclude``, for example a year "2024年") is not.
+    With ``money``, the number must also be an amount of money the rules can convert to 元: its written
+    unit, or the row's unit when none is written, is one of ``money_units``."""
     p: Numeric = compiled.prepared
     for _, item, value, here in each(ctx, p.items):
         ctx.checked()
         text = text_of(value)
         excluded = text is not None and p.exclude is not None and p.exclude.search(text) is not None
-        if excluded or number_of(value, row_units(item, p.unit_field)) is None:
+        reading = reading_of(value, p.money_units, row_units(item, p.unit_field, p.money_units))
+        row_unit = text_of(item.get(p.unit_field)) if p.unit_field else None
+        unreadable = reading is None or (p.money and money_factor(reading, row_unit, p.money_units) is None)
+        if excluded or unreadable:
             yield Violation(
                 here,
                 {
                     "value": text if text is not None else "（空白）",
                     "value_en": text if text is not None else "(blank)",
                     "value_type": text_of(item.get("value_type")) or "",
-                    "unit": text_of(item.get(p.unit_field)) if p.unit_field else "",
+                    "unit": row_unit or "",
                 },
             )
 
@@ -216,6 +245,7 @@ class Bounds:
     min: Any
     max: Any
     where: Filter
+    money_units: Mapping[str, Decimal]
 
 
 def prepare_bounds(spec: Any, params: Mapping[str, Any]) -> Bounds:
@@ -225,7 +255,9 @@ def prepare_bounds(spec: Any, params: Mapping[str, Any]) -> Bounds:
         check_column(item_node, params["field"], bound.text)
         for key in ("min", "max"):
             if isinstance(params.get(key), Mapping):
-                check_column(bound.node, params[key]["field"], bound.text)
+                check_path(bound.node, params[key]["field"], bound.text)
+                if not params.get("money_units"):
+                    raise ValueError(f"{bound.text}: a bound by an amount needs money_units to convert the value")
     return Bounds(
         scope,
         parse_path(params["items"]) if params.get("items") else None,
@@ -234,20 +266,23 @@ def prepare_bounds(spec: Any, params: Mapping[str, Any]) -> Bounds:
         params.get("min"),
         params.get("max"),
         compile_where(params.get("where")),
+        money_factors(params.get("money_units")),
     )
 
 
 def kind_bounds(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """A numeric field lies within bounds: numbers (a percentage within 0–100) or an amount of the enclosing
-    scope object (a cost indicator within its project's money), converting 元/万元 and allowing for the
-    rounding of both figures. Values that are not numbers are left to ``numeric_value``."""
+    scope object (a cost indicator within its project's money; a dotted field names a nested amount),
+    converting the value's unit of money (``money_units``) to 元 and allowing for the rounding of both
+    figures. Values that are not numbers, or not money where an amount bounds them, are left to
+    ``numeric_value``."""
     p: Bounds = compiled.prepared
     for sptr, scope in ctx.objects(p.scope):
         items = walk(scope, sptr, p.items) if p.items else iter([(sptr, scope)])
         for iptr, item in items:
             if not isinstance(item, Mapping) or not p.where(item):
                 continue
-            parsed = number_of(item.get(p.field))
+            parsed = reading_of(item.get(p.field), p.money_units)
             if parsed is None:
                 continue
             ctx.checked()
@@ -261,22 +296,24 @@ def _check_bounds(
     scope: Mapping[str, Any],
     iptr: str,
     item: Mapping[str, Any],
-    parsed: tuple[Decimal, str, int],
+    parsed: Reading,
 ) -> Iterator[Violation]:
-    number, suffix, places = parsed
+    number, places = parsed.number, parsed.places
     half = Decimal(5).scaleb(-(places + 1))
-    unit = text_of(item.get(p.unit_field)) if p.unit_field else None
-    unit = unit or (suffix or None)
+    row_unit = text_of(item.get(p.unit_field)) if p.unit_field else None
+    unit = parsed.unit or row_unit
     here = jp.join(iptr, p.field)
     for key, sign in (("min", -1), ("max", 1)):
         limit = p.min if key == "min" else p.max
         if limit is None:
             continue
         if isinstance(limit, Mapping):
-            cell = ctx.cell(jp.join(sptr, limit["field"]), scope.get(limit["field"]))
-            if cell is None or unit not in FACTOR:
+            field = limit["field"]
+            cell = ctx.cell(sptr + "".join("/" + jp.escape(t) for t in field.split(".")), field_of(scope, field))
+            factor = money_factor(parsed, row_unit, p.money_units)
+            if cell is None or factor is None:
                 continue
-            value, vhalf = number * FACTOR[unit], half * FACTOR[unit]
+            value, vhalf = number * factor, half * factor
             bound_value, bound_half = cell.value, cell.half
             related: tuple[str, ...] = (cell.pointer,)
             shown_bound = cell.printed if cell.printed is not None else Decimal(0)

@@ -1,18 +1,21 @@
-"""Structural kinds: the declared precision of amounts, and statements on empty tables."""
+"""Structural kinds: the declared precision of amounts, statements on empty tables, and text anywhere."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from ... import pointer as jp
 from ...amounts import decimals
 from ...labels import LabelNode
+from ..bind import BoundRef, bind_ref
 from ..context import Compiled, Context, Violation
 from ..values import is_blank
 
-__all__ = ["amount_cells", "kind_amount_precision", "kind_amount_sign", "kind_empty_statement"]
+__all__ = ["amount_cells", "kind_amount_precision", "kind_amount_sign", "kind_empty_statement", "kind_text_scan"]
 
 
 def _amount_paths(node: LabelNode, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -125,12 +128,17 @@ def kind_amount_sign(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                 yield Violation(ptr, {"value": raw, "unit": unit or ""})
 
 
-def prepare_empty_statement(spec: Any, params: Any) -> None:
-    return None
+def prepare_empty_statement(spec: Any, params: Mapping[str, Any] | None) -> str:
+    return str((params or {}).get("check", "present"))
 
 
 def kind_empty_statement(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
-    """A table declared empty says so: its own statement or note, or the document's blanket statement."""
+    """A table declared empty says so: its own statement or note, or the document's blanket statement
+    (check ``present``); and what it says names no other table (check ``names``: 国有资本经营预算支出表 in
+    the statement of an empty 政府性基金预算支出表)."""
+    if compiled.prepared == "names":
+        yield from _names_other_tables(ctx)
+        return
     blanket = ctx.metadata.get("empty_table_statement")
     for tid in ctx.spec.tables:  # every known table the document has, required by the profile or not
         if not ctx.is_empty(tid):
@@ -139,3 +147,53 @@ def kind_empty_statement(ctx: Context, compiled: Compiled) -> Iterator[Violation
         table = ctx.table(tid)
         if is_blank(table.get("statement")) and is_blank(table.get("note")) and is_blank(blanket):
             yield Violation(jp.join("/tables", tid), {"table": ctx.spec.tables[tid].title})
+
+
+def _names_other_tables(ctx: Context) -> Iterator[Violation]:
+    tables = ctx.spec.tables
+    titles = {tid: sorted({info.title, *info.titles}, key=len, reverse=True) for tid, info in tables.items()}
+    for tid in ctx.profile.tables:
+        if not ctx.is_empty(tid):
+            continue
+        table = ctx.table(tid)
+        for field in ("statement", "note"):
+            text = table.get(field)
+            if type(text) is not str or is_blank(text):
+                continue
+            ctx.checked()
+            for own in titles[tid]:  # the table's own names, longest first, are not "another table"
+                text = text.replace(own, "\0")
+            named = [tables[o].title for o in tables if o != tid and any(t in text for t in titles[o])]
+            if named:
+                yield Violation(jp.join("/tables", tid, field), {"table": tables[tid].title, "named": "、".join(named)})
+
+
+@dataclass(frozen=True)
+class TextScan:
+    within: tuple[BoundRef, ...]
+    must_not_match: re.Pattern[str]
+
+
+def prepare_text_scan(spec: Any, params: Mapping[str, Any]) -> TextScan:
+    return TextScan(tuple(bind_ref(spec.labels, r) for r in params["within"]), re.compile(params["must_not_match"]))
+
+
+def kind_text_scan(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """No text anywhere under the references (every string, however deep) matches ``must_not_match``:
+    template residue such as XX, ××, 某某 or 此处填写 left in a published document."""
+    p: TextScan = compiled.prepared
+    for bound in p.within:
+        if not ctx.usable(bound):
+            continue
+        for ptr, node in ctx.resolve(bound):
+            stack: list[tuple[str, Any]] = [(ptr, node)]
+            while stack:  # depth-first, in document order
+                here, value = stack.pop()
+                if type(value) is str:
+                    ctx.checked()
+                    if p.must_not_match.search(value):
+                        yield Violation(here, {"value": value.strip()})
+                elif type(value) is dict:
+                    stack.extend((jp.join(here, k), v) for k, v in reversed(value.items()))
+                elif type(value) is list:
+                    stack.extend((jp.join(here, i), v) for i, v in reversed(list(enumerate(value))))
