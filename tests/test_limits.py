@@ -74,3 +74,13 @@ def test_the_command_line_sets_the_cap(tmp_path: Any) -> None:
     assert rules.count("basic.row-total") == 3 and rules.count("input.too-many-findings") == 1
     full = json.loads(CliRunner().invoke(main, args).output)
     assert [f["rule"] for f in full["documents"][0]["findings"]].count("basic.row-total") == 12
+
+
+def test_input_problems_are_capped_per_rule_and_counted() -> None:
+    keys = ", ".join(f'"\\udc00{i}": 1' for i in range(12))
+    text = '{"profile": "hunan-changsha-2024", "metadata": {' + keys + "}}"
+    report = validate(text.encode(), limits=Limits(max_findings_per_rule=4))
+    rules = [f.rule for f in report.findings]
+    assert rules.count("input.encoding") == 4 and rules.count("input.too-many-findings") == 1
+    (more,) = [f for f in report.findings if f.rule == "input.too-many-findings"]
+    assert "input.encoding" in more.message and "8" in more.message and not report.valid

@@ -9,7 +9,7 @@ from . import pointer as jp
 from ._version import __version__
 from .emit import emit
 from .findings import Finding, Report, Skipped
-from .reader import Limits, read
+from .reader import Limits, Problem, read
 from .spec import Spec, get_spec
 
 __all__ = ["Selector", "validate"]
@@ -88,23 +88,11 @@ def validate(
     policy = "strict" if strict_arithmetic else "rounding-aware"
     result = read(source, name=name, limits=limits)
     label = name or result.name
+    cap = (limits or Limits()).max_findings_per_rule
     if result.problems:
-        findings = [
-            emit(
-                spec,
-                None,
-                p.rule,
-                p.pointer,
-                p.values,
-                location=_input_location(spec, p.pointer, p.line, p.column),
-                line=p.line,
-                column=p.column,
-            )
-            for p in result.problems
-        ]
+        findings = _input_findings(spec, result.problems, cap)
         return _report(spec, findings, [], label, None, policy, selector, result.text, frozenset())
     document = result.document
-    cap = (limits or Limits()).max_findings_per_rule
     findings = spec.schema_checker.check(document, profile, max_findings=cap)
     pid = profile if profile is not None else document.get("profile")
     skipped: list[Skipped] = []
@@ -135,6 +123,32 @@ def validate(
         result.text,
         applied,
     )
+
+
+def _input_findings(spec: Spec, problems: Iterable[Problem], cap: int) -> list[Finding]:
+    """The reader's problems as findings: at most ``cap`` of one rule, the rest counted in one finding at
+    the first one left out (100,000 bad keys cost a count, not 100,000 located messages)."""
+    findings: list[Finding] = []
+    shown: dict[str, int] = {}
+    more: dict[str, tuple[str, int]] = {}
+    for p in problems:
+        if shown.get(p.rule, 0) < cap:
+            shown[p.rule] = shown.get(p.rule, 0) + 1
+            location = _input_location(spec, p.pointer, p.line, p.column)
+            findings.append(
+                emit(spec, None, p.rule, p.pointer, p.values, location=location, line=p.line, column=p.column)
+            )
+        else:
+            first, count = more.get(p.rule, (p.pointer, 0))
+            more[p.rule] = (first, count + 1)
+    for rule, (first, count) in more.items():
+        values = {"rule": rule, "shown": shown[rule], "more": count}
+        findings.append(
+            emit(
+                spec, None, "input.too-many-findings", first, values, location=_input_location(spec, first, None, None)
+            )
+        )
+    return findings
 
 
 def _input_location(spec: Spec, pointer: str, line: int | None, column: int | None) -> str:
