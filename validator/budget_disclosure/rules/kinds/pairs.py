@@ -99,7 +99,7 @@ def kind_fields_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         for field in p.fields:
             if not _same(p, field, row, first):
                 yield Violation(
-                    jp.join(ptr, field),
+                    jp.join(ptr, field) if field in row else ptr,  # an absent field: the row, which exists
                     {
                         "name": key,
                         "field": p.titles[field],
@@ -107,5 +107,5 @@ def kind_fields_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                         "value": text_of(row.get(field)) or "（空白）",
                         "other": text_of(first.get(field)) or "（空白）",
                     },
-                    related=(jp.join(first_ptr, field),),
+                    related=(jp.join(first_ptr, field) if field in first else first_ptr,),
                 )
