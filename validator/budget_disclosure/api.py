@@ -7,6 +7,7 @@ from typing import Any
 
 from . import pointer as jp
 from ._version import __version__
+from .cap import FindingCap
 from .emit import emit
 from .findings import Finding, Report, Skipped
 from .reader import Limits, Problem, read
@@ -129,25 +130,16 @@ def _input_findings(spec: Spec, problems: Iterable[Problem], cap: int) -> list[F
     """The reader's problems as findings: at most ``cap`` of one rule, the rest counted in one finding at
     the first one left out (100,000 bad keys cost a count, not 100,000 located messages)."""
     findings: list[Finding] = []
-    shown: dict[str, int] = {}
-    more: dict[str, tuple[str, int]] = {}
+    counter = FindingCap(cap)
     for p in problems:
-        if shown.get(p.rule, 0) < cap:
-            shown[p.rule] = shown.get(p.rule, 0) + 1
+        if counter.admit(p.rule, p.pointer):
             location = _input_location(spec, p.pointer, p.line, p.column)
             findings.append(
                 emit(spec, None, p.rule, p.pointer, p.values, location=location, line=p.line, column=p.column)
             )
-        else:
-            first, count = more.get(p.rule, (p.pointer, 0))
-            more[p.rule] = (first, count + 1)
-    for rule, (first, count) in more.items():
-        values = {"rule": rule, "shown": shown[rule], "more": count}
-        findings.append(
-            emit(
-                spec, None, "input.too-many-findings", first, values, location=_input_location(spec, first, None, None)
-            )
-        )
+    for o in counter.overflow():
+        location = _input_location(spec, o.first, None, None)
+        findings.append(emit(spec, None, "input.too-many-findings", o.first, o.values, location=location))
     return findings
 
 

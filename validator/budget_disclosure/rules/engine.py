@@ -17,6 +17,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from ..amounts import ARITHMETIC
+from ..cap import FindingCap
 from ..emit import emit
 from ..errors import SpecError
 from ..findings import Finding, Severity, Skipped
@@ -210,8 +211,7 @@ class Engine:
             judged = len(ctx.evaluations)
             barred = set().union(*(condemned.get(r, ()) for r in rule.requires)) if rule.requires else set()
             cells = condemned.setdefault(rule.id, set()) if rule.id in self.required else None
-            shown = more = 0
-            first_more = ""
+            counter = FindingCap(cap)
             for v in kind.run(ctx, compiled):
                 if v.pointer in barred:
                     continue  # the cell is already illegal: this rule presupposes it legal
@@ -219,24 +219,13 @@ class Engine:
                     cells.add(v.pointer)
                 if shadow:
                     continue
-                if cap is None or shown < cap:
+                if counter.admit(rule.id, v.pointer):
                     result.findings.append(self._stamp(rule, v, document))
-                    shown += 1
-                else:
-                    # Past the cap a violation is counted, not stamped: a systematic defect in 100,000 rows
-                    # costs a count, and the report says how many more there are and where the first is.
-                    first_more = first_more or v.pointer
-                    more += 1
-            if more:
+            for o in counter.overflow():
+                # Past the cap a violation was counted, not stamped; the report says how many more there
+                # are and where the first is.
                 result.findings.append(
-                    emit(
-                        self.spec,
-                        document,
-                        "input.too-many-findings",
-                        first_more,
-                        {"rule": rule.id, "shown": shown, "more": more},
-                        severity=rule.severity,
-                    )
+                    emit(self.spec, document, "input.too-many-findings", o.first, o.values, severity=rule.severity)
                 )
             if shadow:
                 del ctx.evaluations[judged:]  # run only to know the cells it condemns; it reports nothing
