@@ -242,7 +242,7 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                 continue
             ctx.checked()
             if normalise_name(name) != normalise_name(entry.name):
-                was = normalise_name(name) in {normalise_name(f) for f in entry.former_names}
+                was = normalise_name(name) in {normalise_name(f.name) for f in entry.former_names}
                 yield Violation(
                     jp.join(ptr, p.field),
                     {
