@@ -527,7 +527,9 @@ def code_hierarchy(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
         children = [f"{array_ptr}/{i}/code" for i, r in enumerate(array) if r["code"][: len(code)] == code]
         return Mutation(doc, lambda f: f.pointer in children)
     if prepared.check == "children":
-        codelist = get_spec().codelist_for(document["profile"], prepared.classification, document["metadata"]["fiscal_year"])
+        codelist = get_spec().codelist_for(
+            document["profile"], prepared.classification, document["metadata"]["fiscal_year"]
+        )
         assume(codelist is not None)
         subdivided = {c[:n] for c in codelist.entries for n in prepared.levels if n < len(c)}
         parents = [
@@ -546,7 +548,9 @@ def code_hierarchy(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
     if prepared.check == "names":
         # Names are held to each other only for codes the code list lacks (listed codes are held to the
         # list): move a code printed in several tables to an unlisted code, then rename a later print.
-        listed = get_spec().codelist_for(document["profile"], prepared.classification, document["metadata"]["fiscal_year"])
+        listed = get_spec().codelist_for(
+            document["profile"], prepared.classification, document["metadata"]["fiscal_year"]
+        )
         entries = listed.entries if listed is not None else {}
         seen: dict[str, str | None] = {}
         later: list[tuple[str, str]] = []
@@ -715,9 +719,7 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
             st.integers(1990, 2100).filter(
                 lambda y: (
                     y not in (2024,)
-                    and not (
-                        profile.id != "hunan-changsha" and y >= (2021 if profile.id == "central-2021" else 2017)
-                    )
+                    and not (profile.id != "hunan-changsha" and y >= (2021 if profile.id == "central-2021" else 2017))
                 )
             ),
             label="year",

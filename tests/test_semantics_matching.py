@@ -193,7 +193,9 @@ def test_a_class_without_its_detail_is_found(data: Any) -> None:
         rows = jp.resolve(doc, where, None)
         if not isinstance(rows, list):
             continue
-        codelist = spec.codelist_for(doc["profile"], "economic" if depth == 5 else "function", doc["metadata"]["fiscal_year"])
+        codelist = spec.codelist_for(
+            doc["profile"], "economic" if depth == 5 else "function", doc["metadata"]["fiscal_year"]
+        )
         assert codelist is not None
         subdivided = {c[:n] for c in codelist.entries for n in (3, 5) if n < len(c)}
         for i, row in enumerate(rows):

@@ -12,7 +12,16 @@ from .metacheck import check_spec_file
 from .names import normalise_name
 from .yamlload import load_yaml
 
-__all__ = ["CodeList", "Entry", "FormerName", "Framework", "YearRange", "load_codelist", "load_framework", "normalise_name"]
+__all__ = [
+    "CodeList",
+    "Entry",
+    "FormerName",
+    "Framework",
+    "YearRange",
+    "load_codelist",
+    "load_framework",
+    "normalise_name",
+]
 
 
 @dataclass(frozen=True)

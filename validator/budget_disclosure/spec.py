@@ -51,7 +51,7 @@ class ProfileInfo:
     meta: Mapping[str, Any]
     rule_groups: tuple[str, ...]
     settings: Mapping[str, Any]
-    years: YearRange = YearRange(1990, None)
+    years: YearRange = field(default_factory=lambda: YearRange(1990, None))
     # By ranges of fiscal years: (years, {classification: list id}) and (years, framework id).
     code_lists: tuple[tuple[YearRange, Mapping[str, str]], ...] = ()
     frameworks: tuple[tuple[YearRange, str], ...] = ()
@@ -186,8 +186,13 @@ class Spec:
                 (YearRange.of(e["years"]), {k: v for k, v in e.items() if k != "years"})
                 for e in conf.get("code_lists") or ()
             )
-            frameworks = tuple((YearRange.of(e["years"]), e["framework"]) for e in conf.get("indicator_frameworks") or ())
-            for what, ranges in (("code_lists", [r for r, _ in code_lists]), ("indicator_frameworks", [r for r, _ in frameworks])):
+            frameworks = tuple(
+                (YearRange.of(e["years"]), e["framework"]) for e in conf.get("indicator_frameworks") or ()
+            )
+            for what, ranges in (
+                ("code_lists", [r for r, _ in code_lists]),
+                ("indicator_frameworks", [r for r, _ in frameworks]),
+            ):
                 for i, r in enumerate(ranges):
                     if not r.within(years):
                         raise SpecError(
@@ -227,7 +232,12 @@ class Spec:
         if self._x_profile_schema is None:
             defs = self.schemas[self.base_uri + "profiles.schema.json"]["$defs"]
             self._x_profile_schema = {"$defs": defs, "$ref": "#/$defs/xProfile"}
-        check_spec_file(meta, "profiles.schema.json#/$defs/xProfile", {"profiles.schema.json#/$defs/xProfile": self._x_profile_schema}, file)
+        check_spec_file(
+            meta,
+            "profiles.schema.json#/$defs/xProfile",
+            {"profiles.schema.json#/$defs/xProfile": self._x_profile_schema},
+            file,
+        )
         years = YearRange.of(meta["years"])
         if years.last is not None and years.last < years.first:
             raise SpecError(f"x-profile.years ends ({years.last}) before it begins ({years.first})", file=file)

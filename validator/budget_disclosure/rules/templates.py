@@ -42,7 +42,19 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "text_scan": frozenset({"value"}),
     "code_hierarchy": frozenset({"code", "name", "parent", "first", "previous", "level", "level_en", "other", "table"}),
     "code_list": frozenset(
-        {"code", "name", "expected", "current", "former", "former_en", "funds", "list", "until", "until_en", "fiscal_year"}
+        {
+            "code",
+            "name",
+            "expected",
+            "current",
+            "former",
+            "former_en",
+            "funds",
+            "list",
+            "until",
+            "until_en",
+            "fiscal_year",
+        }
     ),
     "codes_match": frozenset({"code", "other"}),
     "fields_match": frozenset({"name", "field", "field_en", "value", "other"}),

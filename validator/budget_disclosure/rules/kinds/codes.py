@@ -220,8 +220,8 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             key = normalise_name(name)
             if key == normalise_name(entry.name):
                 continue
-            former = next((f for f in entry.former_names if normalise_name(f.name) == key), None)
-            if former is not None and former.outdated_in(ctx.fiscal_year):
+            old = next((f for f in entry.former_names if normalise_name(f.name) == key), None)
+            if old is not None and old.outdated_in(ctx.fiscal_year):
                 yield Violation(
                     jp.join(ptr, p.field),
                     {
@@ -229,8 +229,8 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                         "name": name,
                         "current": entry.name,
                         "fiscal_year": ctx.fiscal_year,
-                        "until": "" if former.last is None else f"（{former.last}年及以前的名称）",
-                        "until_en": "" if former.last is None else f" (official until {former.last})",
+                        "until": "" if old.last is None else f"（{old.last}年及以前的名称）",
+                        "until_en": "" if old.last is None else f" (official until {old.last})",
                     },
                 )
             continue
