@@ -788,13 +788,29 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
         "units": units,
         "empty_table_statement": "空表表示本部门无相关收支情况",
     }
-    return {
-        "profile": profile,
-        "metadata": metadata,
-        "amounts": {"unit": unit, "precision": precision},
-        "tables": tables,
-        "narrative": narrative,
-    }
+    return _titled(
+        {
+            "profile": profile,
+            "metadata": metadata,
+            "amounts": {"unit": unit, "precision": precision},
+            "tables": tables,
+            "narrative": narrative,
+        }
+    )
+
+
+def _titled(document: dict[str, Any]) -> dict[str, Any]:
+    """Each table titled as its profile's form prints it (rules/profiles.yaml ``titles``, without the
+    optional unit prefix), for the document's fiscal year."""
+    from .spec import get_spec
+
+    profile = get_spec().profiles[document["profile"]]
+    year = str(document["metadata"]["fiscal_year"])
+    for tid, table in document["tables"].items():
+        patterns = profile.titles.get(tid)
+        if patterns and isinstance(table, dict):
+            table["title"] = patterns[0].replace("{unit}", "").replace("{year}", year)
+    return document
 
 
 def _indicator(
