@@ -367,6 +367,22 @@ def year_in_text(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutat
     return Mutation(set_at(document, here, f"{year}年" + item[prepared.items.field]), lambda f: f.pointer == here)
 
 
+def table_title(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    """A title the form does not print: the profile's own title with words added at its end."""
+    titles = get_spec().profiles[document["profile"]].titles
+    tables = [
+        (b.table, p, t)
+        for b in prepared.items
+        for p, t in b.ref.resolve(document)
+        if isinstance(t, dict) and isinstance(t.get("title"), str) and b.table in titles
+    ]
+    _, ptr, table = _pick(data, tables, "table")
+    here = jp.join(ptr, "title")
+    return Mutation(
+        set_at(document, here, table["title"] + data.draw(CJK_WORDS, label="words")), lambda f: f.pointer == here
+    )
+
+
 def all_zero(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     cells = [p for bound in prepared for p, v in bound.ref.resolve(document)]
     here = _pick(data, cells, "cell")
@@ -594,6 +610,20 @@ def code_list(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation
         _, name = data.draw(st.sampled_from(former), label="former name")
         here = jp.join(ptr, prepared.field)
         return Mutation(set_at(document, here, name), lambda f: f.pointer == here)
+    if prepared.check == "former_name":
+        # A class row renamed to a class that has a former name, written with that former name.
+        year = document["metadata"]["fiscal_year"]
+        old = [
+            (c, f.name)
+            for c, e in codelist.entries.items()
+            for f in e.former_names
+            if len(c) == 3 and f.outdated_in(year)
+        ]
+        assume(old)
+        ptr, _ = _pick(data, [(p, r) for p, r in rows if isinstance(r.get("code"), str) and len(r["code"]) == 3], "row")
+        code, name = data.draw(st.sampled_from(old), label="former name")
+        here = jp.join(ptr, prepared.field)
+        return Mutation(set_at(set_at(document, jp.join(ptr, "code"), code), here, name), lambda f: f.pointer == here)
     if prepared.check == "known":
         ptr, row = _pick(data, [(p, r) for p, r in rows if isinstance(r.get("code"), str)], "row")
         digits = len(row["code"])
@@ -677,6 +707,7 @@ KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "indicator_levels": indicator_levels,
     "coverage": coverage,
     "year_in_text": year_in_text,
+    "table_title": table_title,
     "all_zero": all_zero,
     "percentage": percentage,
     "percentage_base": percentage_base,
@@ -715,15 +746,7 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         tables[table]["rows"] = []
         return Mutation(doc, lambda f: f.pointer == f"/tables/{table}/rows")
     if rule_id == "schema.profile-year":
-        year = data.draw(
-            st.integers(1990, 2100).filter(
-                lambda y: (
-                    y not in (2024,)
-                    and not (profile.id != "hunan-changsha" and y >= (2021 if profile.id == "central-2021" else 2017))
-                )
-            ),
-            label="year",
-        )
+        year = data.draw(st.integers(1990, 2100).filter(lambda y: y not in profile.years), label="year")
         doc["metadata"]["fiscal_year"] = year
         return Mutation(doc, lambda f: f.pointer == "/metadata/fiscal_year")
     if rule_id == "schema.profile-unknown":
