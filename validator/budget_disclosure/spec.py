@@ -108,7 +108,8 @@ class Spec:
         self.rules: dict[str, RuleDef] = {}
         self._load_rules()
 
-        # Profiles: the table set from schemas/profiles/*.json, the rule groups from rules/profiles.yaml.
+        # Profiles: the table set and years from schemas/profiles/*.json; the rule groups, code lists and
+        # frameworks by year and the table titles from rules/profiles.yaml.
         self.profiles: dict[str, ProfileInfo] = {}
         self._x_profile_schema: dict[str, Any] | None = None
         self._load_profiles()
