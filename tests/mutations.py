@@ -328,7 +328,7 @@ def _walk(node: Any, ptr: str, steps: Any) -> Any:
 
 def indicator_levels(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     ptr, item = _pick(data, _items(document, prepared.items.refs, prepared.items.where), "item")
-    framework = get_spec().framework_for(document["profile"])
+    framework = get_spec().framework_for(document["profile"], document["metadata"]["fiscal_year"])
     assume(framework is not None)
     if prepared.check == "level1":
         field, legal = "level1", set(framework.level1)
@@ -345,7 +345,7 @@ def indicator_levels(rule_id: str, document: Any, data: Any, prepared: Any) -> M
 
 
 def coverage(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
-    framework = get_spec().framework_for(document["profile"])
+    framework = get_spec().framework_for(document["profile"], document["metadata"]["fiscal_year"])
     assume(framework is not None)
     scopes = [(p, s) for b in prepared.scope for p, s in b.ref.resolve(document) if isinstance(s, dict)]
     sptr, _scope = _pick(data, scopes, "scope")
@@ -365,6 +365,22 @@ def year_in_text(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutat
     year = data.draw(st.integers(2000, 2099).filter(lambda y: y != 2024), label="year")
     here = _field_pointer(ptr, prepared.items.field)
     return Mutation(set_at(document, here, f"{year}年" + item[prepared.items.field]), lambda f: f.pointer == here)
+
+
+def table_title(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    """A title the form does not print: the profile's own title with words added at its end."""
+    titles = get_spec().profiles[document["profile"]].titles
+    tables = [
+        (b.table, p, t)
+        for b in prepared.items
+        for p, t in b.ref.resolve(document)
+        if isinstance(t, dict) and isinstance(t.get("title"), str) and b.table in titles
+    ]
+    _, ptr, table = _pick(data, tables, "table")
+    here = jp.join(ptr, "title")
+    return Mutation(
+        set_at(document, here, table["title"] + data.draw(CJK_WORDS, label="words")), lambda f: f.pointer == here
+    )
 
 
 def all_zero(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
@@ -527,7 +543,9 @@ def code_hierarchy(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
         children = [f"{array_ptr}/{i}/code" for i, r in enumerate(array) if r["code"][: len(code)] == code]
         return Mutation(doc, lambda f: f.pointer in children)
     if prepared.check == "children":
-        codelist = get_spec().codelist_for(document["profile"], prepared.classification)
+        codelist = get_spec().codelist_for(
+            document["profile"], prepared.classification, document["metadata"]["fiscal_year"]
+        )
         assume(codelist is not None)
         subdivided = {c[:n] for c in codelist.entries for n in prepared.levels if n < len(c)}
         parents = [
@@ -546,7 +564,9 @@ def code_hierarchy(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
     if prepared.check == "names":
         # Names are held to each other only for codes the code list lacks (listed codes are held to the
         # list): move a code printed in several tables to an unlisted code, then rename a later print.
-        listed = get_spec().codelist_for(document["profile"], prepared.classification)
+        listed = get_spec().codelist_for(
+            document["profile"], prepared.classification, document["metadata"]["fiscal_year"]
+        )
         entries = listed.entries if listed is not None else {}
         seen: dict[str, str | None] = {}
         later: list[tuple[str, str]] = []
@@ -580,16 +600,30 @@ def code_hierarchy(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
 
 def code_list(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     spec = get_spec()
-    codelist = spec.codelist_for(document["profile"], prepared.classification)
+    codelist = spec.codelist_for(document["profile"], prepared.classification, document["metadata"]["fiscal_year"])
     assume(codelist is not None)
     rows = [(p, r) for b in prepared.items for p, r in b.ref.resolve(document) if isinstance(r, dict)]
     if prepared.check == "current_name":
-        former = [(c, n) for c, e in codelist.entries.items() for n in e.former_names]
+        former = [(c, n) for c, e in codelist.entries.items() for n in (f.name for f in e.former_names)]
         assume(former)
         ptr, _ = _pick(data, rows, "row")
         _, name = data.draw(st.sampled_from(former), label="former name")
         here = jp.join(ptr, prepared.field)
         return Mutation(set_at(document, here, name), lambda f: f.pointer == here)
+    if prepared.check == "former_name":
+        # A class row renamed to a class that has a former name, written with that former name.
+        year = document["metadata"]["fiscal_year"]
+        old = [
+            (c, f.name)
+            for c, e in codelist.entries.items()
+            for f in e.former_names
+            if len(c) == 3 and f.outdated_in(year)
+        ]
+        assume(old)
+        ptr, _ = _pick(data, [(p, r) for p, r in rows if isinstance(r.get("code"), str) and len(r["code"]) == 3], "row")
+        code, name = data.draw(st.sampled_from(old), label="former name")
+        here = jp.join(ptr, prepared.field)
+        return Mutation(set_at(set_at(document, jp.join(ptr, "code"), code), here, name), lambda f: f.pointer == here)
     if prepared.check == "known":
         ptr, row = _pick(data, [(p, r) for p, r in rows if isinstance(r.get("code"), str)], "row")
         digits = len(row["code"])
@@ -673,6 +707,7 @@ KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "indicator_levels": indicator_levels,
     "coverage": coverage,
     "year_in_text": year_in_text,
+    "table_title": table_title,
     "all_zero": all_zero,
     "percentage": percentage,
     "percentage_base": percentage_base,
@@ -711,17 +746,7 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         tables[table]["rows"] = []
         return Mutation(doc, lambda f: f.pointer == f"/tables/{table}/rows")
     if rule_id == "schema.profile-year":
-        year = data.draw(
-            st.integers(1990, 2100).filter(
-                lambda y: (
-                    y not in (2024,)
-                    and not (
-                        profile.id != "hunan-changsha-2024" and y >= (2021 if profile.id == "central-2021" else 2017)
-                    )
-                )
-            ),
-            label="year",
-        )
+        year = data.draw(st.integers(1990, 2100).filter(lambda y: y not in profile.years), label="year")
         doc["metadata"]["fiscal_year"] = year
         return Mutation(doc, lambda f: f.pointer == "/metadata/fiscal_year")
     if rule_id == "schema.profile-unknown":

@@ -14,7 +14,7 @@ from budget_disclosure.yamlload import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-SEED = EXAMPLES / "hunan-changsha-2024" / "changsha-enterprise-service-center-2024.json"
+SEED = EXAMPLES / "hunan-changsha" / "changsha-enterprise-service-center-2024.json"
 CLEAN = EXAMPLES / "clean" / "example-data-center-2024.json"
 
 

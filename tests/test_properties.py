@@ -148,7 +148,7 @@ INDICATOR_RULES = sorted(r.id for r in SPEC.rules.values() if r.group == "indica
 
 @given(data=st.data())
 def test_illegal_indicator_values_fire(data: Any) -> None:
-    doc = data.draw(documents(features=Features(profile="hunan-changsha-2024")), label="document")
+    doc = data.draw(documents(features=Features(profile="hunan-changsha")), label="document")
     rule = data.draw(st.sampled_from(INDICATOR_RULES), label="rule")
     mutation = mutate(rule, doc, data)
     report = validate(mutation.document)

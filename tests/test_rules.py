@@ -228,7 +228,10 @@ def test_the_framework_is_chosen_by_the_profile(tmp_path: Path) -> None:
     root = spec_copy(tmp_path / "spec")
     path = root / "rules" / "profiles.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("indicator_framework: post-2021", "indicator_framework: pre-2021"),
+        path.read_text(encoding="utf-8").replace(
+            "{years: {from: 2022, to: 2024}, framework: post-2021}",
+            "{years: {from: 2022, to: 2024}, framework: pre-2021}",
+        ),
         encoding="utf-8",
     )
     report = validate(CLEAN, spec=Spec(root))

@@ -240,7 +240,7 @@ def _indicators(doc: Any) -> list[str]:
     return out
 
 
-CHANGSHA = Features(profile="hunan-changsha-2024")
+CHANGSHA = Features(profile="hunan-changsha")
 
 
 @given(data=st.data(), value_type=ILLEGAL_TYPES)

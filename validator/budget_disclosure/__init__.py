@@ -1,7 +1,7 @@
 """budget-disclosure: the open specification and validator for Chinese department budget disclosures.
 
     >>> from budget_disclosure import validate
-    >>> report = validate("examples/hunan-changsha-2024/changsha-enterprise-service-center-2024.json")
+    >>> report = validate("examples/hunan-changsha/changsha-enterprise-service-center-2024.json")
     >>> report.valid, len(report.findings)
 
 Heavy modules load on first use, so importing the package (and starting the CLI) stays fast.

@@ -35,7 +35,7 @@ from typing import Any
 __all__ = ["main"]
 
 SECTIONS = ("single", "sizes", "batch", "cold", "hostile")
-SEED_EXAMPLE = "examples/hunan-changsha-2024/changsha-enterprise-service-center-2024.json"
+SEED_EXAMPLE = "examples/hunan-changsha/changsha-enterprise-service-center-2024.json"
 
 
 def _median_ms(fn: Callable[[], Any], *, repeat: int, min_time: float = 0.0) -> float:
@@ -97,7 +97,7 @@ def bench_single(repeat: int) -> dict[str, Any]:
 def _sized_documents() -> list[tuple[str, dict[str, Any]]]:
     from .synth import Features, Size, build_seeded
 
-    base = Features(profile="hunan-changsha-2024", unit=("万元", 2), layout="nature")
+    base = Features(profile="hunan-changsha", unit=("万元", 2), layout="nature")
     return [
         ("small", build_seeded(1, base)),
         ("medium", build_seeded(1, Features(**{**base.__dict__, "size": Size(40, 10, 8)}))),

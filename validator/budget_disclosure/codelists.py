@@ -12,14 +12,80 @@ from .metacheck import check_spec_file
 from .names import normalise_name
 from .yamlload import load_yaml
 
-__all__ = ["CodeList", "Entry", "Framework", "load_codelist", "load_framework", "normalise_name"]
+__all__ = [
+    "CodeList",
+    "Entry",
+    "FormerName",
+    "Framework",
+    "YearRange",
+    "load_codelist",
+    "load_framework",
+    "normalise_name",
+]
+
+
+@dataclass(frozen=True)
+class YearRange:
+    """A range of fiscal years; ``last`` is None while the range is open (still in force)."""
+
+    first: int
+    last: int | None
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> YearRange:
+        return cls(int(raw["from"]), None if raw.get("to") is None else int(raw["to"]))
+
+    def __contains__(self, year: object) -> bool:
+        return (
+            isinstance(year, int)
+            and not isinstance(year, bool)
+            and year >= self.first
+            and (self.last is None or year <= self.last)
+        )
+
+    def within(self, other: YearRange) -> bool:
+        if self.first < other.first:
+            return False
+        if other.last is None:
+            return True
+        return self.last is not None and self.last <= other.last
+
+    def overlaps(self, other: YearRange) -> bool:
+        return (self.last is None or other.first <= self.last) and (other.last is None or self.first <= other.last)
+
+    @property
+    def text(self) -> str:
+        """``2022—2024年``, ``2024年``, ``2021年起``."""
+        if self.last is None:
+            return f"{self.first}年起"
+        return f"{self.first}年" if self.first == self.last else f"{self.first}—{self.last}年"
+
+    @property
+    def text_en(self) -> str:
+        if self.last is None:
+            return f"{self.first} onwards"
+        return str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
+
+
+@dataclass(frozen=True)
+class FormerName:
+    """A name a code carried before: ``last`` is the last fiscal year it was the official name (None:
+    not recorded, known only to be out of use in every year the list covers)."""
+
+    name: str
+    last: int | None
+    basis: str
+
+    def outdated_in(self, year: object) -> bool:
+        """The name is no longer official in fiscal ``year``."""
+        return isinstance(year, int) and (self.last is None or year > self.last)
 
 
 @dataclass(frozen=True)
 class Entry:
     code: str
     name: str
-    former_names: tuple[str, ...]
+    former_names: tuple[FormerName, ...]
     funds: frozenset[str]
     evidence: str
 
@@ -30,6 +96,7 @@ class CodeList:
     classification: str
     title: str
     levels: tuple[int, ...]
+    years: YearRange
     entries: Mapping[str, Entry]
     by_name: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     by_former_name: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -56,22 +123,29 @@ def load_codelist(path: Path, rel: str, schemas: Mapping[str, Any], base_uri: st
         if len(code) > levels[0] and parent is None:
             raise SpecError(f"code {code} has no parent in the list", file=rel, line=line)
         funds = frozenset(item.get("funds") or (entries[parent].funds if parent else ()))
-        entry = Entry(
-            code, item["name"], tuple(item.get("former_names", ())), funds, item.get("evidence", default_evidence)
-        )
+        formers = tuple(_former(f, raw["basis"]) for f in item.get("former_names", ()))
+        entry = Entry(code, item["name"], formers, funds, item.get("evidence", default_evidence))
         entries[code] = entry
         by_name.setdefault(normalise_name(entry.name), []).append(code)
         for former in entry.former_names:
-            by_former.setdefault(normalise_name(former), []).append(code)
+            by_former.setdefault(normalise_name(former.name), []).append(code)
     return CodeList(
         raw["id"],
         raw["classification"],
         raw["title"]["zh"],
         levels,
+        YearRange.of(raw["years"]),
         entries,
         {k: tuple(v) for k, v in by_name.items()},
         {k: tuple(v) for k, v in by_former.items()},
     )
+
+
+def _former(raw: Any, default_basis: str) -> FormerName:
+    """A former name as written in the list: a plain name, or {name, until, basis}."""
+    if isinstance(raw, str):
+        return FormerName(raw, None, default_basis)
+    return FormerName(raw["name"], raw.get("until"), raw.get("basis", default_basis))
 
 
 @dataclass(frozen=True)

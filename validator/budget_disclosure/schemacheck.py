@@ -216,7 +216,10 @@ class SchemaChecker:
         keyword = str(error.validator)
         rule = self._rule_for(error)
         instance = error.instance
-        base = {"profile": profile}
+        base: dict[str, Any] = {"profile": profile}
+        info = spec.profiles.get(profile) if isinstance(profile, str) else None
+        if info is not None:  # the years a profile covers, for schema.profile-year's message
+            base["years"], base["years_en"] = info.years.text, info.years.text_en
         if keyword == "required":
             for name in list(error.validator_value):  # type: ignore[arg-type]
                 if isinstance(instance, dict) and name not in instance and repr(name) in error.message:

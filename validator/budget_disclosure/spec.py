@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urldefrag, urljoin
 
-from .codelists import CodeList, Framework, load_codelist, load_framework
+from .codelists import CodeList, Framework, YearRange, load_codelist, load_framework
 from .errors import SpecError
 from .labels import LabelNode, build_label_tree, make_resolver
 from .metacheck import check_spec_file
@@ -26,7 +26,7 @@ from .yamlload import load_yaml
 if TYPE_CHECKING:  # pragma: no cover
     from .schemacheck import SchemaChecker
 
-__all__ = ["ProfileInfo", "Spec", "TableInfo", "get_spec", "spec_root"]
+__all__ = ["ProfileInfo", "Spec", "TableInfo", "YearRange", "get_spec", "spec_root"]
 
 PROFILES_FILE = "profiles.yaml"
 
@@ -51,6 +51,12 @@ class ProfileInfo:
     meta: Mapping[str, Any]
     rule_groups: tuple[str, ...]
     settings: Mapping[str, Any]
+    years: YearRange = field(default_factory=lambda: YearRange(1990, None))
+    # By ranges of fiscal years: (years, {classification: list id}) and (years, framework id).
+    code_lists: tuple[tuple[YearRange, Mapping[str, str]], ...] = ()
+    frameworks: tuple[tuple[YearRange, str], ...] = ()
+    # Table id → the title patterns the form prints (alternatives).
+    titles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _read_json(path: Path, rel: str) -> Any:
@@ -102,8 +108,10 @@ class Spec:
         self.rules: dict[str, RuleDef] = {}
         self._load_rules()
 
-        # Profiles: the table set from schemas/profiles/*.json, the rule groups from rules/profiles.yaml.
+        # Profiles: the table set and years from schemas/profiles/*.json; the rule groups, code lists and
+        # frameworks by year and the table titles from rules/profiles.yaml.
         self.profiles: dict[str, ProfileInfo] = {}
+        self._x_profile_schema: dict[str, Any] | None = None
         self._load_profiles()
 
     # ------------------------------------------------------------------ loading
@@ -173,6 +181,33 @@ class Spec:
             for t in tables:
                 if t not in self.tables:
                     raise SpecError(f"profile requires unknown table {t!r}", file=file)
+            years = self._profile_years(schema, meta, file)
+            line = getattr(conf, "line", None)
+            code_lists = tuple(
+                (YearRange.of(e["years"]), {k: v for k, v in e.items() if k != "years"})
+                for e in conf.get("code_lists") or ()
+            )
+            frameworks = tuple(
+                (YearRange.of(e["years"]), e["framework"]) for e in conf.get("indicator_frameworks") or ()
+            )
+            for what, ranges in (
+                ("code_lists", [r for r, _ in code_lists]),
+                ("indicator_frameworks", [r for r, _ in frameworks]),
+            ):
+                for i, r in enumerate(ranges):
+                    if not r.within(years):
+                        raise SpecError(
+                            f"profile {pid!r}: {what} covers {r.text_en}, outside the profile's years {years.text_en}",
+                            file=rel,
+                            line=line,
+                        )
+                    if any(r.overlaps(o) for o in ranges[:i]):
+                        raise SpecError(f"profile {pid!r}: {what} ranges overlap", file=rel, line=line)
+            titles: dict[str, tuple[str, ...]] = {}
+            for tid, pattern in (conf.get("titles") or {}).items():
+                if tid not in self.tables:
+                    raise SpecError(f"profile {pid!r} gives a title for unknown table {tid!r}", file=rel, line=line)
+                titles[tid] = (pattern,) if isinstance(pattern, str) else tuple(pattern)
             self.profiles[pid] = ProfileInfo(
                 pid,
                 schema["title"],
@@ -182,10 +217,39 @@ class Spec:
                 meta,
                 groups,
                 {k: v for k, v in conf.items() if k != "rule_groups"},
+                years,
+                code_lists,
+                frameworks,
+                titles,
             )
         for pid in settings:
             if pid not in self.profiles:
                 raise SpecError(f"profile {pid!r} has no schema schemas/profiles/{pid}.json", file=rel)
+
+    def _profile_years(self, schema: Mapping[str, Any], meta: Any, file: str) -> YearRange:
+        """The years of x-profile, checked against profiles.schema.json#/$defs/xProfile; the schema's
+        fiscal_year minimum and maximum must state the same range (a validator that knows nothing of
+        x-profile then enforces it)."""
+        if self._x_profile_schema is None:
+            defs = self.schemas[self.base_uri + "profiles.schema.json"]["$defs"]
+            self._x_profile_schema = {"$defs": defs, "$ref": "#/$defs/xProfile"}
+        check_spec_file(
+            meta,
+            "profiles.schema.json#/$defs/xProfile",
+            {"profiles.schema.json#/$defs/xProfile": self._x_profile_schema},
+            file,
+        )
+        years = YearRange.of(meta["years"])
+        if years.last is not None and years.last < years.first:
+            raise SpecError(f"x-profile.years ends ({years.last}) before it begins ({years.first})", file=file)
+        fy = schema.get("properties", {}).get("metadata", {}).get("properties", {}).get("fiscal_year", {})
+        if fy.get("minimum") != years.first or fy.get("maximum") != years.last:
+            raise SpecError(
+                f"fiscal_year minimum/maximum ({fy.get('minimum')}, {fy.get('maximum')}) disagree with "
+                f"x-profile.years ({years.first}, {years.last})",
+                file=file,
+            )
+        return years
 
     # ------------------------------------------------------------------ derived, built on first use
     @cached_property
@@ -217,30 +281,58 @@ class Spec:
                 out[item.id] = item
         return out
 
-    def codelist_for(self, profile: str, classification: str) -> CodeList | None:
-        lists = self.profiles[profile].settings.get("code_lists") or {}
-        cid = lists.get(classification)
-        return self.codelists[cid] if cid else None
+    def codelist_for(self, profile: str, classification: str, year: object) -> CodeList | None:
+        """The code list of ``classification`` the profile uses in fiscal ``year``; None when the year is
+        outside the profile's years or no list covers it."""
+        info = self.profiles[profile]
+        if year not in info.years:
+            return None
+        for years, lists in info.code_lists:
+            if year in years:
+                cid = lists.get(classification)
+                return self.codelists[cid] if cid else None
+        return None
 
-    def framework_for(self, profile: str) -> Framework | None:
-        fid = self.profiles[profile].settings.get("indicator_framework")
-        return self.frameworks[fid] if fid else None
+    def framework_for(self, profile: str, year: object) -> Framework | None:
+        """The indicator framework the profile uses in fiscal ``year`` (None: outside its years or none)."""
+        info = self.profiles[profile]
+        if year not in info.years:
+            return None
+        for years, fid in info.frameworks:
+            if year in years:
+                return self.frameworks[fid]
+        return None
 
     def check_profile_data(self) -> None:
-        """Every code list and framework a profile names exists (called once by the rule engine)."""
+        """Every code list and framework a profile names exists, is of its classification, and is valid
+        for the years it is named for (called once by the rule engine)."""
         for pid, profile in self.profiles.items():
-            for cid in (profile.settings.get("code_lists") or {}).values():
-                if cid not in self.codelists:
+            for years, lists in profile.code_lists:
+                for classification, cid in lists.items():
+                    if cid not in self.codelists:
+                        raise SpecError(
+                            f"profile {pid!r} names code list {cid!r}, which rules/codelists/ lacks",
+                            file="rules/profiles.yaml",
+                        )
+                    codelist = self.codelists[cid]
+                    if codelist.classification != classification:
+                        raise SpecError(
+                            f"profile {pid!r} names {cid!r} as its {classification} list, "
+                            f"but it is a {codelist.classification} list",
+                            file="rules/profiles.yaml",
+                        )
+                    if not years.within(codelist.years):
+                        raise SpecError(
+                            f"profile {pid!r} uses code list {cid!r} for {years.text_en}, "
+                            f"but the list is valid for {codelist.years.text_en}",
+                            file="rules/profiles.yaml",
+                        )
+            for _, fid in profile.frameworks:
+                if fid not in self.frameworks:
                     raise SpecError(
-                        f"profile {pid!r} names code list {cid!r}, which rules/codelists/ lacks",
+                        f"profile {pid!r} names framework {fid!r}, which rules/frameworks/ lacks",
                         file="rules/profiles.yaml",
                     )
-            fid = profile.settings.get("indicator_framework")
-            if fid and fid not in self.frameworks:
-                raise SpecError(
-                    f"profile {pid!r} names framework {fid!r}, which rules/frameworks/ lacks",
-                    file="rules/profiles.yaml",
-                )
 
     def rule(self, rule_id: str) -> RuleDef:
         try:

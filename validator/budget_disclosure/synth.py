@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 __all__ = ["PROFILES", "UNITS", "Chooser", "Features", "SeededChooser", "Size", "build", "build_seeded", "to_json"]
 
-PROFILES = ("hunan-changsha-2024", "mof-143-2016", "central-2021")
+PROFILES = ("hunan-changsha", "mof-143-2016", "central-2021")
 UNITS = (("万元", 2), ("元", 2), ("元", 0))
 FEN_PER = {"元": 100, "万元": 1_000_000}
 
@@ -623,7 +623,7 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
 
     # Performance tables (Changsha profile): one project per project leaf and source.
     projects_money: list[tuple[str, int, str]] = []
-    if profile == "hunan-changsha-2024":
+    if profile == "hunan-changsha":
         names_pool = [
             "数据平台运维项目",
             "产业运行监测分析项目",
@@ -762,7 +762,7 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
         "held": {"over_500k": big, "over_1m": ch.integer(0, big)},
         "planned": {"over_500k": 0, "over_1m": 0},
     }
-    if profile == "hunan-changsha-2024":
+    if profile == "hunan-changsha":
         narrative["performance"] = {
             "total": nfmt.num(total_all),
             "basic": nfmt.num(basic_all),
@@ -788,13 +788,29 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
         "units": units,
         "empty_table_statement": "空表表示本部门无相关收支情况",
     }
-    return {
-        "profile": profile,
-        "metadata": metadata,
-        "amounts": {"unit": unit, "precision": precision},
-        "tables": tables,
-        "narrative": narrative,
-    }
+    return _titled(
+        {
+            "profile": profile,
+            "metadata": metadata,
+            "amounts": {"unit": unit, "precision": precision},
+            "tables": tables,
+            "narrative": narrative,
+        }
+    )
+
+
+def _titled(document: dict[str, Any]) -> dict[str, Any]:
+    """Each table titled as its profile's form prints it (rules/profiles.yaml ``titles``, without the
+    optional unit prefix), for the document's fiscal year."""
+    from .spec import get_spec
+
+    profile = get_spec().profiles[document["profile"]]
+    year = str(document["metadata"]["fiscal_year"])
+    for tid, table in document["tables"].items():
+        patterns = profile.titles.get(tid)
+        if patterns and isinstance(table, dict):
+            table["title"] = patterns[0].replace("{unit}", "").replace("{year}", year)
+    return document
 
 
 def _indicator(

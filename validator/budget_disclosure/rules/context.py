@@ -140,6 +140,31 @@ class Context:
         self.checks += n
 
     @property
+    def fiscal_year(self) -> int | None:
+        """The document's fiscal year, or None when it is missing or not an integer."""
+        year = self.metadata.get("fiscal_year")
+        return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+    @property
+    def year_in_profile(self) -> bool:
+        """The fiscal year is one the profile covers (else schema.profile-year is the one finding)."""
+        return self.fiscal_year in self.profile.years
+
+    def year_data_missing(self, what: str, what_en: str) -> None:
+        """Record that data the profile gives by year (a code list, a framework, table titles) is not
+        available for this document, and why."""
+        year = self.fiscal_year
+        if year is None:
+            self.not_verifiable(f"预算年度缺失或无效，无法确定{what}", f"no valid fiscal year to select the {what_en}")
+        elif not self.year_in_profile:
+            self.not_verifiable(
+                f"预算年度 {year} 不在适用规范的年度（{self.profile.years.text}）内，无{what}",
+                f"fiscal year {year} is outside the profile's years ({self.profile.years.text_en}): no {what_en}",
+            )
+        else:
+            self.not_verifiable(f"适用规范没有指定 {year} 年的{what}", f"the profile names no {what_en} for {year}")
+
+    @property
     def metadata(self) -> dict[str, Any]:
         """The document's metadata, or an empty mapping when it is missing or not an object."""
         found = self.document.get("metadata")

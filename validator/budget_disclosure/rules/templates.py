@@ -41,7 +41,21 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "empty_statement": frozenset({"table", "named"}),
     "text_scan": frozenset({"value"}),
     "code_hierarchy": frozenset({"code", "name", "parent", "first", "previous", "level", "level_en", "other", "table"}),
-    "code_list": frozenset({"code", "name", "expected", "current", "former", "former_en", "funds", "list"}),
+    "code_list": frozenset(
+        {
+            "code",
+            "name",
+            "expected",
+            "current",
+            "former",
+            "former_en",
+            "funds",
+            "list",
+            "until",
+            "until_en",
+            "fiscal_year",
+        }
+    ),
     "codes_match": frozenset({"code", "other"}),
     "fields_match": frozenset({"name", "field", "field_en", "value", "other"}),
     "allowed_values": frozenset({"value", "allowed"}),
@@ -52,6 +66,7 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "indicator_levels": frozenset({"level1", "level2", "level2_en", "allowed", "framework"}),
     "coverage": frozenset({"name", "missing", "framework"}),
     "year_in_text": frozenset({"years", "fiscal_year", "value"}),
+    "table_title": frozenset({"title", "table", "table_en", "expected", "expected_en"}),
 }
 
 

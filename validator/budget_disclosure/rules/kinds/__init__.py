@@ -46,6 +46,7 @@ KINDS: dict[str, Kind] = {
         Kind("amount_sign", s.prepare_amount_sign, s.kind_amount_sign),
         Kind("empty_statement", s.prepare_empty_statement, s.kind_empty_statement),
         Kind("text_scan", s.prepare_text_scan, s.kind_text_scan, partial=True),
+        Kind("table_title", s.prepare_table_title, s.kind_table_title, partial=True),
         Kind("sum", a.prepare_sum, a.kind_sum),
         Kind("compare", a.prepare_compare, a.kind_compare),
         Kind("row_sum", a.prepare_row_sum, a.kind_row_sum),

@@ -14,6 +14,8 @@ from .arithmetic import LEVELS
 
 __all__ = ["kind_code_hierarchy", "kind_code_list", "kind_codes_match"]
 
+_CLASS_ZH = {"function": "功能分类", "economic": "经济分类"}
+
 
 @dataclass(frozen=True)
 class Hierarchy:
@@ -84,12 +86,10 @@ def kind_code_hierarchy(ctx: Context, compiled: Compiled) -> Iterator[Violation]
 def _children(ctx: Context, p: Hierarchy) -> Iterator[Violation]:
     """A row above the table's depth (a 类, or a 款 of a table published to 项) has rows under it — unless
     the code list gives its code no subdivision, or the row holds no money."""
-    codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification)
+    codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification, ctx.fiscal_year)
     if codelist is None:
         if any(True for _ in ctx.objects(p.items)):
-            ctx.not_verifiable(
-                f"适用规范没有指定{p.classification}分类代码表", f"the profile names no {p.classification} code list"
-            )
+            ctx.year_data_missing(f"{_CLASS_ZH[p.classification]}代码表", f"{p.classification} code list")
         return
     subdivided = {code[:n] for code in codelist.entries for n in p.levels if n < len(code)}
     for bound in p.items:
@@ -131,7 +131,7 @@ def _names(ctx: Context, p: Hierarchy) -> Iterator[Violation]:
     list that prints the code sets the name the others are held to. A code the profile's code list
     names is left to ``code_list`` (check name), which says which table is right: one wrong name is
     one finding."""
-    codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification)
+    codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification, ctx.fiscal_year)
     listed = codelist.entries if codelist is not None else {}
     first: dict[str, tuple[str, str, str | None]] = {}  # code → (name key, name, table)
     for bound in p.items:
@@ -180,18 +180,16 @@ _VERIFIED = {"V", "S"}
 
 
 def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
-    """Codes and names against the profile's code list: the code is listed (known), the name is the
-    list's name for the code (name), a name the text uses is not a former name (current_name), the
-    code belongs to an allowed budget (fund). ``evidence`` limits name checks to verified (V/S) or
+    """Codes and names against the profile's code list for the document's fiscal year: the code is listed
+    (known), the name is the list's name for the code (name), the name is not a former name of the code
+    no longer official that year (former_name), a name the text uses is not a former name of any code
+    (current_name), the code belongs to an allowed budget (fund). ``evidence`` limits name checks to verified (V/S) or
     unverified (K) entries, so an unverified entry can never raise an error."""
     p: ListCheck = compiled.prepared
-    codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification)
+    codelist = ctx.spec.codelist_for(ctx.profile.id, p.classification, ctx.fiscal_year)
     if codelist is None:
         if any(True for _ in ctx.objects(p.items)):
-            ctx.not_verifiable(
-                f"适用规范没有指定{p.classification}分类代码表",
-                f"the profile names no {p.classification} code list",
-            )
+            ctx.year_data_missing(f"{_CLASS_ZH[p.classification]}代码表", f"{p.classification} code list")
         return
     for ptr, row in ctx.objects(p.items):
         code = row.get("code")
@@ -215,6 +213,27 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             continue
         if entry is None:
             continue
+        if p.check == "former_name":
+            if not isinstance(name, str):
+                continue
+            ctx.checked()
+            key = normalise_name(name)
+            if key == normalise_name(entry.name):
+                continue
+            old = next((f for f in entry.former_names if normalise_name(f.name) == key), None)
+            if old is not None and old.outdated_in(ctx.fiscal_year):
+                yield Violation(
+                    jp.join(ptr, p.field),
+                    {
+                        "code": code,
+                        "name": name,
+                        "current": entry.name,
+                        "fiscal_year": ctx.fiscal_year,
+                        "until": "" if old.last is None else f"（{old.last}年及以前的名称）",
+                        "until_en": "" if old.last is None else f" (official until {old.last})",
+                    },
+                )
+            continue
         if p.check == "name":
             if not isinstance(name, str):
                 continue
@@ -223,7 +242,7 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                 continue
             ctx.checked()
             if normalise_name(name) != normalise_name(entry.name):
-                was = normalise_name(name) in {normalise_name(f) for f in entry.former_names}
+                was = normalise_name(name) in {normalise_name(f.name) for f in entry.former_names}
                 yield Violation(
                     jp.join(ptr, p.field),
                     {

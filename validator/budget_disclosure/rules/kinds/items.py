@@ -355,7 +355,7 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
     """一级 indicators belong to the profile's framework (check level1), and each 二级 belongs to its 一级
     (check pair); a blank level on a row that has an indicator is not legal either."""
     p: Levels = compiled.prepared
-    framework = ctx.spec.framework_for(ctx.profile.id)
+    framework = ctx.spec.framework_for(ctx.profile.id, ctx.fiscal_year)
     if framework is None:
         if any(True for _ in each(ctx, p.items)):
             _no_framework(ctx)
@@ -389,7 +389,7 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
 
 
 def _no_framework(ctx: Context) -> None:
-    ctx.not_verifiable("适用规范没有指定绩效指标体系", "the profile names no indicator framework")
+    ctx.year_data_missing("绩效指标体系", "indicator framework")
 
 
 @dataclass(frozen=True)
@@ -411,7 +411,7 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """Every scope object (each project, the department table) has at least one real indicator under each
     first-level indicator its framework requires."""
     p: Coverage = compiled.prepared
-    framework = ctx.spec.framework_for(ctx.profile.id)
+    framework = ctx.spec.framework_for(ctx.profile.id, ctx.fiscal_year)
     if framework is None:
         if any(True for _ in ctx.objects(p.scope)):
             _no_framework(ctx)
@@ -442,9 +442,14 @@ def prepare_year_in_text(spec: Any, params: Mapping[str, Any]) -> YearInText:
 
 
 def kind_year_in_text(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
-    """Every year a text field names ("2024年") is the document's fiscal year."""
-    year = ctx.metadata.get("fiscal_year")
-    if not isinstance(year, int):
+    """Every year a text field names ("2024年") is the document's fiscal year. A fiscal year outside the
+    profile's years is schema.profile-year's one finding: the texts are then not compared with it."""
+    year = ctx.fiscal_year
+    if year is None:
+        return
+    if not ctx.year_in_profile:
+        if any(True for _ in each(ctx, compiled.prepared.items)):
+            ctx.year_data_missing("可比对的预算年度", "fiscal year to compare with")
         return
     for _, _, value, here in each(ctx, compiled.prepared.items):
         text = text_of(value)

@@ -1,4 +1,5 @@
-"""Structural kinds: the declared precision of amounts, statements on empty tables, and text anywhere."""
+"""Structural kinds: the declared precision of amounts, statements on empty tables, text anywhere, and
+the printed titles of tables."""
 
 from __future__ import annotations
 
@@ -15,7 +16,15 @@ from ..bind import BoundRef, bind_ref
 from ..context import Compiled, Context, Violation
 from ..values import is_blank
 
-__all__ = ["amount_cells", "kind_amount_precision", "kind_amount_sign", "kind_empty_statement", "kind_text_scan"]
+__all__ = [
+    "amount_cells",
+    "kind_amount_precision",
+    "kind_amount_sign",
+    "kind_empty_statement",
+    "kind_table_title",
+    "kind_text_scan",
+    "title_matches",
+]
 
 
 def _amount_paths(node: LabelNode, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -197,3 +206,78 @@ def kind_text_scan(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                     stack.extend((jp.join(here, k), v) for k, v in reversed(value.items()))
                 elif type(value) is list:
                     stack.extend((jp.join(here, i), v) for i, v in reversed(list(enumerate(value))))
+
+
+# ---------------------------------------------------------------------------------------- table titles
+@dataclass(frozen=True)
+class TableTitle:
+    items: tuple[BoundRef, ...]
+
+
+def prepare_table_title(spec: Any, params: Mapping[str, Any]) -> TableTitle:
+    items = tuple(bind_ref(spec.labels, r) for r in params["items"])
+    for bound in items:
+        if bound.table not in spec.tables:
+            raise ValueError(f"{bound.text}: table_title checks tables, not {bound.table!r}")
+    return TableTitle(items)
+
+
+# Quotation marks of every kind compare alike ("三公", “三公”, ‘三公’, 「三公」), as do full- and half-width
+# brackets; blanks (a line break inside a printed title) are not content.
+_TITLE_FOLD = str.maketrans({c: '"' for c in "“”‘’「」『』'＂"} | {"（": "(", "）": ")"})
+_BLANKS = re.compile(r"\s+")
+UNIT = "{unit}"
+YEAR = "{year}"
+
+
+def title_key(text: str) -> str:
+    return _BLANKS.sub("", text).translate(_TITLE_FOLD)
+
+
+def title_matches(pattern: str, title: str, year: int) -> bool:
+    """``title`` is what ``pattern`` prints in ``year``: {year} is the year, a leading {unit} any prefix
+    (the unit's name, or nothing)."""
+    key = title_key(title)
+    body = title_key(pattern.removeprefix(UNIT)).replace(YEAR, str(year))
+    return key == body or (pattern.startswith(UNIT) and key.endswith(body))
+
+
+def _render(pattern: str, year: int, unit: str) -> str:
+    return pattern.replace(UNIT, unit).replace(YEAR, str(year))
+
+
+def kind_table_title(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
+    """Each table's printed title is one its profile gives for the table (rules/profiles.yaml ``titles``),
+    with the document's fiscal year. A table whose title was not transcribed, a table the profile gives no
+    title for, and a document whose fiscal year lies outside the profile's years are reported as not
+    verifiable."""
+    p: TableTitle = compiled.prepared
+    year = ctx.fiscal_year
+    for bound in p.items:
+        tid = bound.table
+        assert tid is not None  # checked by prepare
+        for ptr, table in ctx.objects((bound,)):
+            title = table.get("title")
+            name = ctx.spec.tables[tid].title
+            if not isinstance(title, str) or not title.strip():
+                ctx.not_verifiable(f"{name}的表名没有转录", f"the title of {tid} was not transcribed")
+                continue
+            if year is None or not ctx.year_in_profile:
+                ctx.year_data_missing("表名格式", "title patterns")
+                continue
+            patterns = ctx.profile.titles.get(tid)
+            if not patterns:
+                ctx.not_verifiable(f"适用规范没有给出{name}的表名格式", f"the profile gives no title for {tid}")
+                continue
+            ctx.checked()
+            if not any(title_matches(pattern, title, year) for pattern in patterns):
+                yield Violation(
+                    jp.join(ptr, "title"),
+                    {
+                        "title": title,
+                        "table": name,
+                        "table_en": tid,
+                        "expected": "」或「".join(_render(x, year, "（单位名称）") for x in patterns),
+                        "expected_en": '" or "'.join(_render(x, year, "(unit name)") for x in patterns),
+                    },
+                )
