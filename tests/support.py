@@ -89,27 +89,32 @@ def load_case(path: Path) -> Case:
     )
 
 
-_BASE_FINDINGS: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+# Reports are immutable and validation is deterministic (tests/test_properties.py proves it), so the
+# suite validates each base and each case once per session and every test that reads a case shares the
+# report: test_examples, the rule catalogue (test_rules) and the case checks read the same cases.
+_REPORTS: dict[tuple[str, str, str], Any] = {}
+
+
+def _report_of(path: str, patch: list[dict[str, Any]], document: Any, options: dict[str, Any]) -> Any:
+    from budget_disclosure import validate
+
+    key = (path, json.dumps(patch, sort_keys=True, default=str), repr(sorted(options.items())))
+    if key not in _REPORTS:
+        _REPORTS[key] = validate(document, **options)
+    return _REPORTS[key]
 
 
 def case_delta(case: Case) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], Any]:
     """(findings added by the patch, findings removed by it, the patched report)."""
-    from budget_disclosure import validate
-
-    key = (case.base_path, repr(sorted(case.options.items())))
-    if key not in _BASE_FINDINGS:
-        _BASE_FINDINGS[key] = actual_list(validate(case.base, **case.options))
-    before = _BASE_FINDINGS[key]
-    report = validate(case.document, **case.options)
+    before = actual_list(_report_of(case.base_path, [], case.base, case.options))
+    report = _report_of(case.base_path, case.patch, case.document, case.options)
     after = actual_list(report)
     return [f for f in after if f not in before], [f for f in before if f not in after], report
 
 
 def skipped_delta(case: Case, report: Any) -> list[str]:
     """The rules the patched document reports as skipped and the base does not."""
-    from budget_disclosure import validate
-
-    before = {s.rule for s in validate(case.base, **case.options).skipped}
+    before = {s.rule for s in _report_of(case.base_path, [], case.base, case.options).skipped}
     return sorted({s.rule for s in report.skipped} - before)
 
 
