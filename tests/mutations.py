@@ -698,6 +698,40 @@ def percentage_base(rule_id: str, document: Any, data: Any, prepared: Any) -> Mu
     return Mutation(set_at(moved, here, Decimal("100.00")), lambda f: f.pointer == here)
 
 
+def change(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    """State a change against last year that breaks the rule's check, beside a current figure of one of its
+    subjects: a change that is not current − prior, a rate of 50% where nothing changed, a rate from a zero
+    base, 增加 before a fall, a year compared with three years back."""
+    from budget_disclosure.rules.refs import walk
+
+    candidates = []
+    for subject in prepared.subjects:
+        if prepared.check == "prior" and subject.from_prior_only:
+            continue
+        for sptr, scope in subject.scope.ref.resolve(document):
+            for _ptr, value in walk(scope, sptr, subject.current):
+                if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 100:
+                    candidates.append((sptr, [s.name for s in subject.change], Decimal(value)))
+    assume(candidates)
+    sptr, path, current = data.draw(st.sampled_from(candidates), label="subject")
+    stated: dict[str, Any] = {
+        "prior": {"prior": current, "amount": Decimal("7.00")},
+        "rate": {"prior": current, "percent": Decimal("50.0")},
+        "base": {"prior": Decimal(0), "percent": Decimal("100.0")},
+        "direction": {"amount": Decimal("-5.00"), "direction": "增加"},
+        "base_year": {"base_year": document["metadata"]["fiscal_year"] - 3},
+    }[prepared.check]
+    doc = copy.deepcopy(document)
+    node = doc
+    for token in jp.parse(sptr):
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    for name in path[:-1]:
+        node = node.setdefault(name, {})
+    node[path[-1]] = stated
+    here = jp.join(sptr, *path)
+    return Mutation(doc, under(here))
+
+
 KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "allowed_values": allowed_values,
     "pattern": pattern,
@@ -711,6 +745,7 @@ KIND_MUTATIONS: dict[str, Callable[..., Mutation]] = {
     "all_zero": all_zero,
     "percentage": percentage,
     "percentage_base": percentage_base,
+    "change": change,
     "amount_precision": amount_precision,
     "amount_sign": amount_sign,
     "empty_statement": empty_statement,

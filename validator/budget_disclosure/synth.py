@@ -779,6 +779,8 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
             if "change" in narrative[key]:
                 narrative[key]["change"]["prior"] = nfmt.num(prior)
 
+    _narrative_changes(ch, narrative, nfmt, 2024, step)
+
     metadata = {
         "kind": "department_budget",
         "fiscal_year": 2024,
@@ -811,6 +813,75 @@ def _titled(document: dict[str, Any]) -> dict[str, Any]:
         if patterns and isinstance(table, dict):
             table["title"] = patterns[0].replace("{unit}", "").replace("{year}", year)
     return document
+
+
+def _narrative_changes(ch: Chooser, narrative: dict[str, Any], fmt: Fmt, fiscal_year: int, step: int) -> None:
+    """Changes against last year beside the figures the text states (drawn last: earlier choices stay put).
+
+    Each printed current figure is taken as exact; last year's figure is drawn in fen (zero for something
+    new, which then gets no rate), and the change, its rate and last year's figure are each rounded once;
+    in an exact document last year's figure is a whole number of printed steps, so nothing is rounded.
+    Changes already stated get their direction word and the year compared with.
+    """
+
+    def fen(value: Any) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            return None
+        return int(Decimal(value) * FEN_PER[fmt.unit])
+
+    def word(sign: int) -> str:
+        return ch.choice({1: ("增加", "增长", "上升"), -1: ("减少", "下降", "降低"), 0: ("持平",)}[sign])
+
+    for key in ("income", "expenditure", "three_public"):
+        stated = narrative[key].get("change")
+        if isinstance(stated, dict):
+            amount = stated.get("amount", 0)
+            stated["direction"] = word((amount > 0) - (amount < 0))
+            if ch.bool(0.5):
+                stated["base_year"] = fiscal_year - 1
+
+    gbe, tp = narrative["general_budget_expenditure"], narrative["three_public"]
+    subjects: list[tuple[dict[str, Any], str, dict[str, Any], str]] = [
+        (row, "amount", row, "change") for row in narrative["expenditure"]["by_function"] + gbe["by_function"]
+    ]
+    subjects += [
+        (gbe, "total", gbe, "change"),
+        (gbe, "basic", gbe, "basic_change"),
+        (gbe, "project", gbe, "project_change"),
+    ]
+    subjects += [
+        (narrative["government_fund_expenditure"], "total", narrative["government_fund_expenditure"], "change")
+    ]
+    items = tp.setdefault("item_changes", {})
+    subjects += [
+        (tp, k, items, k) for k in ("reception", "overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation")
+    ]
+    subjects += [
+        (narrative, k, narrative, k + "_change")
+        for k in ("operating_expenses", "meeting_expenses", "training_expenses")
+    ]
+    for holder, current_key, into, change_key in subjects:
+        current = fen(holder.get(current_key))
+        if current is None or not ch.bool(0.3):
+            continue
+        # In fen, a whole number of printed steps when the document is built exact (step > 1).
+        half = (current // 2 + 100) // step
+        prior = 0 if ch.bool(0.1) else max(0, current + ch.integer(-half, half) * step)
+        change = current - prior
+        stated = {"amount": fmt.num(change)}
+        if prior and ch.bool(0.7):
+            stated["percent"] = (Decimal(change) * 100 / Decimal(prior)).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        if ch.bool(0.5) and (prior == 0 or fmt.num(prior)):  # a prior that prints as zero would say "none"
+            stated["prior"] = fmt.num(prior)
+        if ch.bool(0.5):
+            stated["direction"] = word((change > 0) - (change < 0))
+        if ch.bool(0.3):
+            stated["base_year"] = fiscal_year - 1
+        into[change_key] = stated
+    if not items:
+        del tp["item_changes"]
 
 
 def _indicator(

@@ -36,6 +36,9 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "all_zero": frozenset({"actual", "unit"}),
     "percentage": frozenset({"actual", "expected", "numerator", "denominator", "unit"}),
     "percentage_base": frozenset({"actual", "base", "numerator", "unit"}),
+    "change": _ARITHMETIC
+    | {"numerator", "denominator", "base", "direction", "measure", "measure_en", "figure", "sign", "sign_en"}
+    | {"year", "expected_year", "expected_year_en", "fiscal_year"},
     "amount_precision": frozenset({"value", "places", "precision", "unit"}),
     "amount_sign": frozenset({"value", "unit"}),
     "empty_statement": frozenset({"table", "named"}),

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..context import Compiled, Context, Violation
 from . import arithmetic as a
+from . import change as ch
 from . import codes as c
 from . import items as i
 from . import pairs as pr
@@ -57,6 +58,7 @@ KINDS: dict[str, Kind] = {
         Kind("all_zero", a.prepare_all_zero, a.kind_all_zero, partial=True),
         Kind("percentage", a.prepare_percentage, a.kind_percentage),
         Kind("percentage_base", a.prepare_percentage, a.kind_percentage_base),
+        Kind("change", ch.prepare_change, ch.kind_change),
         Kind("code_hierarchy", c.prepare_code_hierarchy, c.kind_code_hierarchy, partial=True),
         Kind("code_list", c.prepare_code_list, c.kind_code_list, partial=True),
         Kind("codes_match", c.prepare_codes_match, c.kind_codes_match),

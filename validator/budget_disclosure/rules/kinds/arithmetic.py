@@ -703,29 +703,36 @@ def kind_percentage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         if s.d <= 0:
             continue
         ctx.checked()
-        exact = s.n / s.d * 100
-        if ctx.strict:
-            ok = exact.quantize(Decimal(1).scaleb(-s.places), rounding=ROUND_HALF_UP) == s.percent  # 四舍五入
-        else:
-            ok = _agrees(s)
-        if not ok:
-            computed = exact.quantize(Decimal("0.01"))
-            yield Violation(
-                s.pointer,
-                {
-                    "actual": format(s.percent, "f"),
-                    "expected": format(computed, "f"),
-                    "numerator": _fixed(to_unit(s.n, s.num[0].unit), 2),
-                    "denominator": _fixed(to_unit(s.d, s.num[0].unit), 2),
-                    "unit": s.num[0].unit or "",
-                },
-                related=tuple(c.pointer for c in s.num) + tuple(c.pointer for c, _ in s.den),
-                expected=computed,
-                actual=s.percent,
-                difference=s.percent - computed,
-                envelope=_half(s),
-                unit="%",
-            )
+        found = rate_violation(ctx, s)
+        if found is not None:
+            yield found
+
+
+def rate_violation(ctx: Context, s: Stated) -> Violation | None:
+    """The finding of a stated percentage on a positive base that its amounts cannot give, or None."""
+    exact = s.n / s.d * 100
+    if ctx.strict:  # 四舍五入
+        if exact.quantize(Decimal(1).scaleb(-s.places), rounding=ROUND_HALF_UP) == s.percent:
+            return None
+    elif _agrees(s):
+        return None
+    computed = exact.quantize(Decimal("0.01"))
+    return Violation(
+        s.pointer,
+        {
+            "actual": format(s.percent, "f"),
+            "expected": format(computed, "f"),
+            "numerator": _fixed(to_unit(s.n, s.num[0].unit), 2),
+            "denominator": _fixed(to_unit(s.d, s.num[0].unit), 2),
+            "unit": s.num[0].unit or "",
+        },
+        related=tuple(c.pointer for c in s.num) + tuple(c.pointer for c, _ in s.den),
+        expected=computed,
+        actual=s.percent,
+        difference=s.percent - computed,
+        envelope=_half(s),
+        unit="%",
+    )
 
 
 def kind_percentage_base(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
@@ -736,24 +743,31 @@ def kind_percentage_base(ctx: Context, compiled: Compiled) -> Iterator[Violation
     p: Percentage = compiled.prepared
     for s in _stated(ctx, p):
         ctx.checked()
-        if s.d > 0 or (s.n == 0 and s.percent == 0):
-            continue
-        if s.d + s.dh > 0 and _agrees(s):
-            continue
-        unit = s.num[0].unit
-        base = to_unit(s.d, unit)
-        yield Violation(
-            s.pointer,
-            {
-                "actual": format(s.percent, "f"),
-                "base": _fixed(base, 2),
-                "numerator": _fixed(to_unit(s.n, unit), 2),
-                "unit": unit or "",
-            },
-            related=tuple(c.pointer for c in s.num) + tuple(c.pointer for c, _ in s.den),
-            actual=s.percent,
-            unit="%",
-        )
+        found = base_violation(s)
+        if found is not None:
+            yield found
+
+
+def base_violation(s: Stated) -> Violation | None:
+    """The finding of a percentage stated against a base that is zero or negative as printed, or None."""
+    if s.d > 0 or (s.n == 0 and s.percent == 0):
+        return None
+    if s.d + s.dh > 0 and _agrees(s):
+        return None
+    unit = s.num[0].unit
+    base = to_unit(s.d, unit)
+    return Violation(
+        s.pointer,
+        {
+            "actual": format(s.percent, "f"),
+            "base": _fixed(base, 2),
+            "numerator": _fixed(to_unit(s.n, unit), 2),
+            "unit": unit or "",
+        },
+        related=tuple(c.pointer for c in s.num) + tuple(c.pointer for c, _ in s.den),
+        actual=s.percent,
+        unit="%",
+    )
 
 
 def _percent_cells(ctx: Context, scope: tuple[str, Any] | None, text: str) -> tuple[str, Decimal, int] | None:
