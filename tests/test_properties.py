@@ -198,7 +198,7 @@ def _permuted(doc: Any, rng: random.Random) -> Any:
             for project in unit["projects"]:
                 rng.shuffle(project["indicators"])
         rng.shuffle(tables["department_performance"]["indicators"])
-    rng.shuffle(tables["three_public_expenses"]["rows"])
+    rng.shuffle(tables["three_public_expenses"].get("rows", []))  # an aggregate 三公 table has no rows
     gbe = doc["narrative"]["general_budget_expenditure"]
     for key in ("projects", "by_function"):
         if key in gbe:

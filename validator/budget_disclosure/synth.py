@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
@@ -171,6 +171,7 @@ class Features:
     exact: bool | None = None
     two_units: bool | None = None
     size: Size | None = None  # None: a small document (2-5 function leaves, one project per leaf)
+    forms: bool | None = None  # optional columns and forms: 人员经费/公用经费, 机关运行经费, aggregate 三公 …
 
 
 @dataclass(frozen=True)
@@ -780,6 +781,9 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
                 narrative[key]["change"]["prior"] = nfmt.num(prior)
 
     _narrative_changes(ch, narrative, nfmt, 2024, step)
+    # Optional columns and forms, drawn last so that every earlier choice stays put.
+    if ch.bool(0.3) if f.forms is None else f.forms:
+        _optional_forms(ch, tables, fmt, leaves, personnel, public if admin else 0, tp_total, step)
 
     metadata = {
         "kind": "department_budget",
@@ -882,6 +886,68 @@ def _narrative_changes(ch: Chooser, narrative: dict[str, Any], fmt: Fmt, fiscal_
         into[change_key] = stated
     if not items:
         del tp["item_changes"]
+
+
+def _optional_forms(
+    ch: Chooser,
+    tables: dict[str, Any],
+    fmt: Fmt,
+    leaves: Mapping[tuple[str, str, str | None, str], Mapping[str, list[int]]],
+    personnel: int,
+    operating: int,
+    tp_total: Mapping[str, int],
+    step: int,
+) -> None:
+    """The forms some disclosures print (each drawn): 一般公共预算支出表 with 基本支出 split into 人员经费 and
+    公用经费; a 三公 table with 机关运行经费, with last year's column and the change, with columns by budget
+    source, or as the aggregate of a 部门 or 区本级 without unit rows. Amounts in fen, as in ``build``."""
+    if ch.bool(0.6):
+        # Personnel money spread over the function leaves with basic money (whole steps), never above a leaf's.
+        basic = {leaf[0]: v["gb"][0] // step for leaf, v in leaves.items() if "gb" in v and v["gb"][0]}
+        whole, units = sum(basic.values()), personnel // step
+        share = {code: b * units // whole for code, b in basic.items()}
+        for code in basic:
+            extra = min(basic[code] - share[code], units - sum(share.values()))
+            share[code] += extra
+        gb = tables["general_budget_expenditure"]
+        for row in gb["rows"]:
+            b = sum(v * step for code, v in basic.items() if code.startswith(row["code"]))
+            p = sum(v * step for code, v in share.items() if code.startswith(row["code"]))
+            row["personnel"], row["public"] = fmt.show(p), fmt.show(b - p)
+        gb_basic = sum(basic.values()) * step
+        gb["total_row"]["personnel"] = fmt.show(personnel)
+        gb["total_row"]["public"] = fmt.show(gb_basic - personnel)
+    three = tables["three_public_expenses"]
+
+    def line(v: Mapping[str, int]) -> dict[str, Any]:
+        vehicles = v["vehicle_purchase"] + v["vehicle_operation"]
+        return {
+            "subtotal": fmt.show(v["reception"] + v["overseas_travel"] + vehicles),
+            "reception": fmt.show(v["reception"]),
+            "overseas_travel": fmt.show(v["overseas_travel"]),
+            "vehicles": fmt.show(vehicles),
+            "vehicle_purchase": fmt.show(v["vehicle_purchase"]),
+            "vehicle_operation": fmt.show(v["vehicle_operation"]),
+        }
+
+    if ch.bool(0.5):  # 机关运行经费 beside the 三公 items (all of it in the first unit's row)
+        three["total_row"]["operating_expenses"] = fmt.show(operating)
+        three["rows"][0]["operating_expenses"] = fmt.show(operating)
+    if ch.bool(0.5):  # last year's budget on whole steps, and the change as printed this year minus last year
+        sf, nil = fmt.step_fen, fmt.num(0)
+        prior = {k: ch.integer(0, (2 * x + 100_000) // sf) * sf for k, x in tp_total.items()}
+        three["prior_year"] = line(prior)
+        three["change"] = {k: (v or nil) - (three["prior_year"].get(k) or nil) for k, v in three["total_row"].items()}
+    if ch.bool(0.5):  # 合计 | 一般公共预算 | 政府性基金预算 | 国有资本经营预算: all of it general budget
+        zero = {k: fmt.num(0) for k in three["total_row"]}
+        three["sources"] = {
+            "general_budget": dict(three["total_row"]),
+            "government_fund": zero,
+            "state_capital": dict(zero),
+        }
+    if ch.bool(0.4):  # the aggregate form: no unit rows
+        del three["rows"]
+        three["aggregate"] = True
 
 
 def _indicator(
