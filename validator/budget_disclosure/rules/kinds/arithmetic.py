@@ -245,9 +245,7 @@ def prepare_row_sum(spec: Any, params: Mapping[str, Any]) -> RowSum:
 
 
 def table_rows(ctx: Context, table: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, Any]]:
-    obj = ctx.table(table)
-    if isinstance(obj, dict):
-        yield from walk(obj, jp.join("/tables", table), steps)
+    yield from ctx.table_rows(table, steps)
 
 
 def kind_row_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
