@@ -983,30 +983,39 @@ _NO_UNIT = (None, "-", "—", "/", "无")
 _COMPARATOR = {"≥": "≥", "≤": "≤", "=": "=", ">": ">", "<": "<", ">=": "≥", "<=": "≤", "＝": "=", "＞": ">", "＜": "<"}
 
 
-def inline_indicator_columns(document: dict[str, Any], *, scoring: bool = True) -> dict[str, Any]:
+_PERFORMANCE = ("project_performance", "department_performance")
+
+
+def inline_indicator_columns(
+    document: dict[str, Any], *, scoring: bool = True, tables: Sequence[str] = _PERFORMANCE
+) -> dict[str, Any]:
     """The same document as printed by a form without the 指标值类型 and unit columns (and, with ``scoring``,
-    without 评（扣）分标准): every indicator's comparator and unit move into its value ("≥" "85" "%" →
-    "≥85%"); a qualitative value stays as it is. Returns a new document; the given one is not changed."""
+    without 评（扣）分标准) in the performance ``tables``: every indicator's comparator and unit move into its
+    value ("≥" "85" "%" → "≥85%"; a comparator-typed text keeps its comparator, "≤全年"); a qualitative value
+    stays as it is. Returns a new document; the given one is not changed."""
     from .rules.values import reading_of, text_of
 
     out = copy.deepcopy(document)
-    for tid in ("project_performance", "department_performance"):
+    for tid in tables:
         table = out.get("tables", {}).get(tid)
         if not isinstance(table, dict):
             continue
-        rows = table.get("indicators", []) if tid == "department_performance" else [
-            row for unit in table.get("units", []) for project in unit.get("projects", []) for row in project["indicators"]
-        ]
+        if tid == "department_performance":
+            rows = table.get("indicators", [])
+        else:
+            projects = [project for unit in table.get("units", []) for project in unit.get("projects", [])]
+            rows = [row for project in projects for row in project.get("indicators", [])]
         for row in rows:
             kind, unit = row.pop("value_type", None), row.pop("unit", None)
             if scoring:
                 row.pop("scoring", None)
             text = text_of(row.get("value"))
-            reading = reading_of(text)
-            if text is None or reading is None:
+            if text is None:
                 continue
-            comparator = "" if reading.comparator else _COMPARATOR.get(text_of(kind) or "", "")
-            suffix = "" if reading.unit or text_of(unit) in _NO_UNIT else text_of(unit)
+            reading = reading_of(text)
+            written = reading is not None and reading.comparator is not None
+            comparator = "" if written else _COMPARATOR.get(text_of(kind) or "", "")
+            suffix = "" if reading is None or reading.unit or text_of(unit) in _NO_UNIT else text_of(unit)
             row["value"] = f"{comparator}{text}{suffix}"
     return out
 

@@ -80,6 +80,9 @@ class Context:
     # Why parts of the current rule could not be verified (a duplicated key, no code list …): the
     # engine lists the rule under the report's ``skipped`` with these reasons.
     unverifiable: list[tuple[str, str]] = field(default_factory=list)
+    # How many times a reference or path has reached for a 合计 row the table does not print: a kind that
+    # sums several terms compares nothing when one of them is such a row (never a partial total).
+    absent_totals: int = 0
     # Per-document caches: formats by table and column, references resolved once for every rule that
     # names them, cells built once. A context serves one document.
     formats: Formats = field(init=False)
@@ -123,6 +126,7 @@ class Context:
         obj = self.table(table)
         if not isinstance(obj, dict) or obj.get("empty") is True or steps[0].name in obj:
             return
+        self.absent_totals += 1
         title = self.spec.tables[table].title if table in self.spec.tables else table
         self.not_verifiable(
             f"{title}未印合计行，涉及合计行的核对无法验证",
