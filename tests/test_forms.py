@@ -81,9 +81,9 @@ def test_moving_comparator_and_unit_into_the_value_changes_no_finding(profile: s
 
 
 def test_the_inline_example_is_the_clean_example_moved() -> None:
-    """examples/clean/…-inline-indicators.json is the clean example with its indicator columns moved into the
+    """examples/forms/…-inline-indicators.json is the clean example with its indicator columns moved into the
     values, nothing else; its findings are the clean example's."""
-    clean, inline = load_json(CLEAN), load_json(EXAMPLES / "clean" / "example-data-center-2024-inline-indicators.json")
+    clean, inline = load_json(CLEAN), load_json(EXAMPLES / "forms" / "example-data-center-2024-inline-indicators.json")
     moved = inline_indicator_columns(clean)
     moved["metadata"]["title"] = inline["metadata"]["title"]
     assert moved == inline
@@ -201,7 +201,7 @@ def test_where_absent_tells_a_missing_column_from_a_blank_cell() -> None:
     assert compile_where({"field": "unit", "absent": False})({"unit": None})
 
 
-INLINE = EXAMPLES / "clean" / "example-data-center-2024-inline-indicators.json"
+INLINE = EXAMPLES / "forms" / "example-data-center-2024-inline-indicators.json"
 P0 = "/tables/project_performance/units/0/projects/0/indicators"
 
 
