@@ -219,6 +219,8 @@ def allowed_values(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
     aliases = prepared.aliases
     field = prepared.items.field
     item = jp.resolve(document, ptr)
+    if prepared.items.part is not None:
+        return _part_value(document, data, ptr, item, field, prepared.items.part, allowed, aliases)
 
     def admitted(s: str) -> bool:
         # An illegal value the rule's filter still admits (where the filter admits only legal comparators,
@@ -240,6 +242,27 @@ def allowed_values(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
         value = data.draw(st.sampled_from(wrong), label="value")
     else:
         value = data.draw(st.one_of(st.sampled_from(COMPARATORS), CJK_WORDS).filter(admitted), label="value")
+    here = _field_pointer(ptr, field)
+    return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
+
+
+def _part_value(
+    document: Any, data: Any, ptr: str, item: Any, field: str, part: str, allowed: set[str], aliases: Any
+) -> Mutation:
+    """A rule on a part of the value as read (its comparator, its unit): the same number, written with an
+    illegal comparator or unit."""
+    from budget_disclosure.rules.values import reading_of
+
+    reading = reading_of(item.get(field))
+    assume(reading is not None)
+    assert reading is not None
+    number = format(reading.number, "f")
+    if part == "comparator":
+        wrong = [c for c in ("≥", "≤", "=", ">", "<") if c not in allowed and aliases.get(c, c) not in allowed]
+        value = data.draw(st.sampled_from(wrong), label="comparator") + number + reading.unit
+    else:
+        unit = data.draw(st.sampled_from([u for u in ("次", "个", "元", "天", "人") if u not in allowed]), label="unit")
+        value = (reading.comparator or "") + number + unit
     here = _field_pointer(ptr, field)
     return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
 
@@ -285,8 +308,16 @@ def numeric_value(rule_id: str, document: Any, data: Any, prepared: Any) -> Muta
         here = _field_pointer(ptr, prepared.items.field)
         document = set_at(document, _field_pointer(ptr, prepared.unit_field), unit)
         return Mutation(set_at(document, here, "12"), lambda f: f.pointer == here)
+    item = jp.resolve(document, ptr)
+    field = prepared.items.field
+    # Values the rule's filter still admits (a form without the value-type column checks a value written with
+    # a comparator, or a quantity's number).
     value = data.draw(
-        st.one_of(st.sampled_from(["全年", "周期", "2024年", "2025年", "提高", "年内", ""]), CJK_WORDS), label="value"
+        st.one_of(
+            st.sampled_from(["全年", "周期", "2024年", "2025年", "提高", "年内", "", "≤两百万元", "≥全年", "≤2024年"]),
+            CJK_WORDS,
+        ).filter(lambda v: prepared.items.where({**item, field: v or None})),
+        label="value",
     )
     here = _field_pointer(ptr, prepared.items.field)
     return Mutation(set_at(document, here, value or None), lambda f: f.pointer == here)
@@ -302,6 +333,11 @@ def bounds(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
             ]
     sptr, scope, iptr, item = _pick(data, candidates, "item")
     here = jp.join(iptr, prepared.field)
+    from budget_disclosure.rules.values import reading_of
+
+    # The unit written in the value (50万元, 95%) stays: on a form without a unit column it is the unit.
+    written = reading_of(item.get(prepared.field))
+    suffix = written.unit if written is not None else ""
     extra = data.draw(st.integers(2, 10_000), label="excess")
     if prepared.max is not None:
         if isinstance(prepared.max, dict):
@@ -311,13 +347,17 @@ def bounds(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
             unit = fmt_for(document, amount_ptr)[0]
             row_unit = item.get(prepared.unit_field) if prepared.unit_field else unit
             money = prepared.money_units
-            limit = base * FACTOR[unit] / money.get(row_unit or unit, FACTOR[unit])
+            if suffix in money:  # the value writes its unit of money (a form without a unit column)
+                limit = base * FACTOR[unit] / money[suffix]
+            else:
+                limit = base * FACTOR[unit] / money.get(row_unit or unit, FACTOR[unit])
         else:
             limit = Decimal(prepared.max)
         value = limit + extra
     else:
         value = Decimal(prepared.min) - extra
-    return Mutation(set_at(document, here, format(value.normalize(), "f")), lambda f: f.pointer == here)
+    text = format(value.normalize(), "f") + suffix
+    return Mutation(set_at(document, here, text), lambda f: f.pointer == here)
 
 
 def _walk(node: Any, ptr: str, steps: Any) -> Any:
@@ -509,7 +549,9 @@ def fields_match(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutat
         if isinstance(row, dict) and prepared.where(row) and len(rights.get(row.get(prepared.key), [])) == 1
     ]
     ptr, row, other = _pick(data, pairs, "pair")
-    field = data.draw(st.sampled_from(prepared.fields), label="field")
+    # A row of a form without the 指标值类型 or unit column has its comparator and unit in the value: that
+    # is where it differs (adding the column to one row only makes the two rows' forms differ).
+    field = data.draw(st.sampled_from([f for f in prepared.fields if f in row]), label="field")
     if field == prepared.unit_field:
         value: Any = data.draw(CJK_WORDS.filter(lambda s: s != other.get(field)), label="unit")
     elif field == "value_type":

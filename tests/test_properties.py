@@ -327,6 +327,8 @@ def applicable_features() -> dict[str, list[Features]]:
             purchase=rng.random() < 0.5,
             exact=False,
             two_units=rng.random() < 0.3,
+            # Performance forms without the 指标值类型/unit/scoring columns (no draw: the other choices stay).
+            inline_indicators=seed % 5 == 4,
         )
         report = validate(build(SeededChooser(seed), features))
         for rule in report.applied:

@@ -13,6 +13,7 @@ document up to a large disclosure, drawing function and economic codes from the 
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +23,19 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["PROFILES", "UNITS", "Chooser", "Features", "SeededChooser", "Size", "build", "build_seeded", "to_json"]
+__all__ = [
+    "PROFILES",
+    "UNITS",
+    "Chooser",
+    "Features",
+    "SeededChooser",
+    "Size",
+    "build",
+    "build_seeded",
+    "inline_indicator_columns",
+    "to_json",
+    "without_total_rows",
+]
 
 PROFILES = ("hunan-changsha", "mof-143-2016", "central-2021")
 UNITS = (("万元", 2), ("元", 2), ("元", 0))
@@ -172,6 +185,8 @@ class Features:
     two_units: bool | None = None
     size: Size | None = None  # None: a small document (2-5 function leaves, one project per leaf)
     forms: bool | None = None  # optional columns and forms: 人员经费/公用经费, 机关运行经费, aggregate 三公 …
+    # The performance forms print no 指标值类型, unit or 评（扣）分标准 column (inline_indicator_columns).
+    inline_indicators: bool = False
 
 
 @dataclass(frozen=True)
@@ -794,7 +809,7 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
         "units": units,
         "empty_table_statement": "空表表示本部门无相关收支情况",
     }
-    return _titled(
+    document = _titled(
         {
             "profile": profile,
             "metadata": metadata,
@@ -803,6 +818,7 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
             "narrative": narrative,
         }
     )
+    return inline_indicator_columns(document) if f.inline_indicators else document
 
 
 def _titled(document: dict[str, Any]) -> dict[str, Any]:
@@ -1113,3 +1129,54 @@ def _write(value: Any, out: list[str]) -> None:
         out.append(format(value, "f"))
     else:
         out.append(json.dumps(value, ensure_ascii=False))
+
+
+# ------------------------------------------------------------------------------------------ form variants
+_NO_UNIT = (None, "-", "—", "/", "无")
+_COMPARATOR = {"≥": "≥", "≤": "≤", "=": "=", ">": ">", "<": "<", ">=": "≥", "<=": "≤", "＝": "=", "＞": ">", "＜": "<"}
+
+
+_PERFORMANCE = ("project_performance", "department_performance")
+
+
+def inline_indicator_columns(
+    document: dict[str, Any], *, scoring: bool = True, tables: Sequence[str] = _PERFORMANCE
+) -> dict[str, Any]:
+    """The same document as printed by a form without the 指标值类型 and unit columns (and, with ``scoring``,
+    without 评（扣）分标准) in the performance ``tables``: every indicator's comparator and unit move into its
+    value ("≥" "85" "%" → "≥85%"; a comparator-typed text keeps its comparator, "≤全年"); a qualitative value
+    stays as it is. Returns a new document; the given one is not changed."""
+    from .rules.values import reading_of, text_of
+
+    out = copy.deepcopy(document)
+    for tid in tables:
+        table = out.get("tables", {}).get(tid)
+        if not isinstance(table, dict):
+            continue
+        if tid == "department_performance":
+            rows = table.get("indicators", [])
+        else:
+            projects = [project for unit in table.get("units", []) for project in unit.get("projects", [])]
+            rows = [row for project in projects for row in project.get("indicators", [])]
+        for row in rows:
+            kind, unit = row.pop("value_type", None), row.pop("unit", None)
+            if scoring:
+                row.pop("scoring", None)
+            text = text_of(row.get("value"))
+            if text is None:
+                continue
+            reading = reading_of(text)
+            written = reading is not None and reading.comparator is not None
+            comparator = "" if written else _COMPARATOR.get(text_of(kind) or "", "")
+            suffix = "" if reading is None or reading.unit or text_of(unit) in _NO_UNIT else text_of(unit)
+            row["value"] = f"{comparator}{text}{suffix}"
+    return out
+
+
+def without_total_rows(document: dict[str, Any], tables: Sequence[str] | None = None) -> dict[str, Any]:
+    """The same document as printed without 合计 rows (in ``tables``, or in every table that has one)."""
+    out = copy.deepcopy(document)
+    for tid, table in out.get("tables", {}).items():
+        if isinstance(table, dict) and (tables is None or tid in tables):
+            table.pop("total_row", None)
+    return out

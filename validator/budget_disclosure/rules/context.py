@@ -12,11 +12,15 @@ from ..amounts import Cell, Formats
 from ..findings import Severity
 from ..spec import ProfileInfo, Spec
 from .model import RuleDef
+from .refs import Step, walk
 
 if TYPE_CHECKING:  # pragma: no cover
     from .bind import BoundRef
 
-__all__ = ["Compiled", "Context", "Evaluation", "Violation"]
+__all__ = ["TOTAL_ROW", "Compiled", "Context", "Evaluation", "Violation"]
+
+# The field that holds a table's printed 合计 row. A form may print none: the key is then absent.
+TOTAL_ROW = "total_row"
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,9 @@ class Context:
     # Why parts of the current rule could not be verified (a duplicated key, no code list …): the
     # engine lists the rule under the report's ``skipped`` with these reasons.
     unverifiable: list[tuple[str, str]] = field(default_factory=list)
+    # How many times a reference or path has reached for a 合计 row the table does not print: a kind that
+    # sums several terms compares nothing when one of them is such a row (never a partial total).
+    absent_totals: int = 0
     # Per-document caches: formats by table and column, references resolved once for every rule that
     # names them, cells built once. A context serves one document.
     formats: Formats = field(init=False)
@@ -86,12 +93,45 @@ class Context:
         self.formats = Formats(self.document)
 
     def resolve(self, bound: BoundRef) -> list[tuple[str, Any]]:
-        """(pointer, value) of everything a reference designates, resolved once per document."""
+        """(pointer, value) of everything a reference designates, resolved once per document.
+
+        A reference into the 合计 row of a table that prints none designates nothing, and the current
+        rule is reported not verifiable for it (``no_total_row``): never a total made up from the rows.
+        """
         key = bound.ref.text
         found = self._resolved.get(key)
         if found is None:
             found = self._resolved[key] = list(bound.ref.resolve(self.document))
+        steps = bound.ref.steps
+        if not found and steps and steps[0].name == TOTAL_ROW and bound.table is not None and self.usable(bound):
+            self.no_total_row(bound.table, steps)
         return found
+
+    def table_rows(self, table: str, steps: tuple[Step, ...]) -> list[tuple[str, Any]]:
+        """(pointer, value) of what a path reaches within one table (``rows[*]``, ``total_row``); a path into
+        the 合计 row of a table that prints none reaches nothing and is reported (``no_total_row``)."""
+        obj = self.table(table)
+        if not isinstance(obj, dict):
+            return []
+        found = list(walk(obj, jp.join("/tables", table), steps))
+        if not found and steps and steps[0].name == TOTAL_ROW:
+            self.no_total_row(table, steps)
+        return found
+
+    def no_total_row(self, table: str, steps: tuple[Step, ...]) -> None:
+        """The rule reads the 合计 row of ``table``; when the table is present with data and prints no 合计 row
+        (the key ``total_row`` is absent: the form has none), what the rule checks on it is not verifiable.
+        A table declared empty has no rows at all (its figures are one exact zero); a malformed table is the
+        schema's finding. Neither is reported here."""
+        obj = self.table(table)
+        if not isinstance(obj, dict) or obj.get("empty") is True or steps[0].name in obj:
+            return
+        self.absent_totals += 1
+        title = self.spec.tables[table].title if table in self.spec.tables else table
+        self.not_verifiable(
+            f"{title}未印合计行，涉及合计行的核对无法验证",
+            f"{table} prints no 合计 (total) row, so what the rule checks on that row cannot be verified",
+        )
 
     def objects(self, refs: tuple[BoundRef, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(pointer, object) of every JSON object the references designate in tables the rule may read.

@@ -161,7 +161,21 @@ class Engine:
                     )
                 )
                 continue
-            if not compiled.when(ctx):
+            ctx.unverifiable = []
+            applies = compiled.when(ctx)
+            if ctx.unverifiable:
+                # A condition that reads what the document does not print (a 合计 row the table lacks)
+                # cannot be decided: the rule is neither applied nor dropped silently.
+                if not shadow:
+                    result.skipped.append(
+                        Skipped(
+                            rule.id,
+                            "；".join(zh for zh, _ in ctx.unverifiable),
+                            "; ".join(en for _, en in ctx.unverifiable),
+                        )
+                    )
+                continue
+            if not applies:
                 continue
             # A table the profile does not require and the document does not have: rules on it do not
             # apply (nothing was left unchecked). Present, any known table is checked like the others.

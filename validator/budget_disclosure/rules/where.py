@@ -20,6 +20,15 @@ def _field(item: Mapping[str, Any], path: str) -> Any:
     return node
 
 
+def _present(item: Mapping[str, Any], path: str) -> bool:
+    node: Any = item
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
 def _getter(path: str) -> Callable[[Mapping[str, Any]], Any]:
     if "." not in path:
         return lambda item: item.get(path)
@@ -57,6 +66,10 @@ def compile_where(spec: Mapping[str, Any] | None) -> Filter:
         if "blank" in spec:
             want = bool(spec["blank"])
             checks.append(lambda item: is_blank(get(item)) == want)
+        if "absent" in spec:
+            # The item has no such field at all: the form prints no such column (a blank cell is null).
+            path, want_absent = spec["field"], bool(spec["absent"])
+            checks.append(lambda item: (not _present(item, path)) == want_absent)
         if "numeric" in spec:
             want_num = bool(spec["numeric"])
             checks.append(lambda item: (number_of(get(item)) is not None) == want_num)

@@ -171,6 +171,12 @@ def side(ctx: Context, terms: tuple[TermRef, ...]) -> tuple[Terms, bool]:
     return out, bool(out)
 
 
+def incomplete(ctx: Context, before: int) -> bool:
+    """True when a term resolved since ``before`` (a count of ``ctx.absent_totals``) was a 合计 row the table
+    does not print: the sum it belongs to is unknown, and the rule is already reported not verifiable."""
+    return ctx.absent_totals > before
+
+
 def _ambiguous(ctx: Context, terms: tuple[TermRef, ...]) -> bool:
     """True (and the rule reported not verifiable) when a term selects by a key that occurs twice."""
     keys = [k for term in terms for k in ctx.ambiguous(term.bound)]
@@ -193,9 +199,10 @@ def kind_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     total_terms, part_terms = compiled.prepared
     if _ambiguous(ctx, total_terms + part_terms):
         return
+    before = ctx.absent_totals
     left, has_left = side(ctx, total_terms)
     right, has_right = side(ctx, part_terms)
-    if not has_left or not has_right:
+    if not has_left or not has_right or incomplete(ctx, before):
         return
     yield from identity(ctx, compiled, left, "eq", right)
 
@@ -212,10 +219,13 @@ def kind_compare(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     left_terms, op, right_terms = compiled.prepared
     if _ambiguous(ctx, left_terms + right_terms):
         return
+    before = ctx.absent_totals
     left, has_left = side(ctx, left_terms)
     right, has_right = side(ctx, right_terms)
     if (left_terms and not has_left) or (right_terms and not has_right) or not (has_left or has_right):
         return
+    if incomplete(ctx, before):
+        return  # a term is a 合计 row the table does not print: the sum is unknown, never partial
     yield from identity(ctx, compiled, left, op, right)
 
 
@@ -245,9 +255,7 @@ def prepare_row_sum(spec: Any, params: Mapping[str, Any]) -> RowSum:
 
 
 def table_rows(ctx: Context, table: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, Any]]:
-    obj = ctx.table(table)
-    if isinstance(obj, dict):
-        yield from walk(obj, jp.join("/tables", table), steps)
+    yield from ctx.table_rows(table, steps)
 
 
 def kind_row_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
@@ -651,12 +659,13 @@ class Stated:
 def _stated(ctx: Context, p: Percentage) -> Iterator[Stated]:
     scopes: list[tuple[str, Any] | None] = list(ctx.resolve(p.scope)) if p.scope else [None]
     for scope in scopes:
+        before = ctx.absent_totals
         pct_cells = _percent_cells(ctx, scope, p.percent)
         num = [c for n in p.numerator for c in _value_at(ctx, scope, n)]
         den: Terms = []
         for text, weight in p.denominator:
             den.extend((c, weight) for c in _value_at(ctx, scope, text))
-        if not pct_cells or not num or not den:
+        if not pct_cells or not num or not den or incomplete(ctx, before):
             continue
         pct_ptr, pct, places = pct_cells
         n, nh = sum((c.value for c in num), ZERO), sum((c.half for c in num), ZERO)

@@ -28,12 +28,22 @@ __all__ = [
 ]
 
 
+PARTS = ("comparator", "number", "unit")
+
+
 @dataclass(frozen=True)
 class Items:
     refs: tuple[BoundRef, ...]
     field: str
     where: Filter
     tokens: str = ""  # the field as pointer tokens ("/value", "/a/b")
+    # The part of the field's reading (``values.reading_of``) the rule checks instead of the whole cell:
+    # comparator, number or unit. Items whose field does not read as a number are left out (they are the
+    # numeric rules' business); a part not written (no comparator, no unit) is blank.
+    part: str | None = None
+    # Columns the rule cannot do without: an item that lacks one (the form prints no such column) is not
+    # checked, and the rule is reported not verifiable for it, with the column's title.
+    needs: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tokens", "".join("/" + jp.escape(t) for t in self.field.split(".")))
@@ -42,20 +52,34 @@ class Items:
 def bind_items(spec: Any, params: Mapping[str, Any], field: str | None = None) -> Items:
     refs = tuple(bind_ref(spec.labels, r) for r in params["items"])
     name = field if field is not None else params["field"]
+    needs: dict[str, str] = {}
     for bound in refs:
         check_path(bound.node, name, bound.text)
-    return Items(refs, name, compile_where(params.get("where")))
+        for column in params.get("needs_columns", ()):
+            needs.setdefault(column, check_column(bound.node, column, bound.text).title or column)
+    part = params.get("part")
+    if part is not None and part not in PARTS:  # pragma: no cover - the rules schema admits no other
+        raise ValueError(f"part must be one of {', '.join(PARTS)}")
+    return Items(refs, name, compile_where(params.get("where")), part=part, needs=tuple(needs.items()))
 
 
 def each(ctx: Context, items: Items) -> Iterator[tuple[str, Mapping[str, Any], Any, str]]:
-    """(item pointer, item, field value, pointer of the field or of the item when the field is absent)."""
+    """(item pointer, item, field value, pointer of the field or of the item when the field is absent).
+
+    With ``part`` the value is that part of the field's reading; items whose field does not read are left
+    out. An item without one of the columns the rule ``needs`` is left out and reported not verifiable.
+    """
     simple = "." not in items.field
-    name, tokens, where = items.field, items.tokens, items.where
+    name, tokens, where, part, needs = items.field, items.tokens, items.where, items.part, items.needs
     for bound in items.refs:
         if not ctx.usable(bound):
             continue
         for ptr, item in ctx.resolve(bound):
-            if type(item) is not dict or not where(item):
+            if type(item) is not dict:
+                continue
+            if needs and _lacks(ctx, bound, item, needs):
+                continue
+            if not where(item):
                 continue
             if simple:
                 present = name in item
@@ -63,7 +87,35 @@ def each(ctx: Context, items: Items) -> Iterator[tuple[str, Mapping[str, Any], A
             else:
                 present = _has(item, name)
                 value = field_of(item, name)
+            if part is not None:
+                reading = reading_of(value)
+                if reading is None:
+                    continue
+                value = _part(reading, part)
             yield ptr, item, value, (ptr + tokens if present else ptr)
+
+
+def _part(reading: Reading, part: str) -> Any:
+    if part == "comparator":
+        return reading.comparator
+    if part == "unit":
+        return reading.unit.replace("％", "%") or None
+    return reading.number
+
+
+def _lacks(ctx: Context, bound: BoundRef, item: Mapping[str, Any], needs: tuple[tuple[str, str], ...]) -> bool:
+    """True (and the rule reported not verifiable) when the item lacks a column the rule needs."""
+    missing = [title for column, title in needs if column not in item]
+    if not missing:
+        return False
+    table = bound.table or ""
+    shown = ctx.spec.tables[table].title if table in ctx.spec.tables else table
+    columns = "、".join(f"「{t}」" for t in missing)
+    ctx.not_verifiable(
+        f"{shown}的表样未印{columns}列，其中的行无法按本规则核对",
+        f"{table} is printed without the {'/'.join(missing)} column, so the rule cannot check its rows",
+    )
+    return True
 
 
 def _has(item: Mapping[str, Any], path: str) -> bool:
@@ -117,13 +169,13 @@ def kind_allowed_values(ctx: Context, compiled: Compiled) -> Iterator[Violation]
         return
     keys = {p.key(v) for v in allowed}
     shown = "、".join(sorted(allowed)) if len(allowed) <= 12 else "、".join(sorted(allowed)[:12]) + "…"
-    for _, _, value, here in each(ctx, p.items):
+    for _, item, value, here in each(ctx, p.items):
         text = text_of(value)
         if text is None:
             continue
         ctx.checked()
         if p.key(p.aliases.get(text, text)) not in keys:
-            yield Violation(here, {"value": text, "allowed": shown})
+            yield Violation(here, {"value": text, "allowed": shown, "written": _written(item, p.items)})
 
 
 @dataclass(frozen=True)
@@ -156,10 +208,16 @@ def prepare_present(spec: Any, params: Mapping[str, Any]) -> Items:
 
 def kind_present(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """A field is not blank on the items the filter admits."""
-    for _, _item, value, here in each(ctx, compiled.prepared):
+    p: Items = compiled.prepared
+    for _, item, value, here in each(ctx, p):
         ctx.checked()
         if is_blank(value):
-            yield Violation(here, {"field": compiled.prepared.field})
+            yield Violation(here, {"field": p.field, "written": _written(item, p)})
+
+
+def _written(item: Mapping[str, Any], items: Items) -> str:
+    """The checked cell as written (for a rule on a ``part``, the whole cell the part was read from)."""
+    return text_of(field_of(item, items.field)) or "（空白）"
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,17 @@ class FieldsMatch:
     aliases: Mapping[str, str]
     where: Filter
     titles: Mapping[str, str]  # field → its column title (指标值类型), for the message
+    comparator_field: str | None = None  # where a form prints the comparator (指标值类型) apart from the value
 
 
 def prepare_fields_match(spec: Any, params: Mapping[str, Any]) -> FieldsMatch:
     left, right = bind_ref(spec.labels, params["left"]), bind_ref(spec.labels, params["right"])
-    named = [params["key"], *params["fields"], *([params["unit_field"]] if params.get("unit_field") else [])]
+    named = [
+        params["key"],
+        *params["fields"],
+        *([params["unit_field"]] if params.get("unit_field") else []),
+        *([params["comparator_field"]] if params.get("comparator_field") else []),
+    ]
     for bound in (left, right):
         for name in named:
             check_column(bound.node, name, bound.text)
@@ -44,6 +50,7 @@ def prepare_fields_match(spec: Any, params: Mapping[str, Any]) -> FieldsMatch:
         dict(params.get("aliases", {})),
         compile_where(params.get("where")),
         {f: left.node.props[f].title or f for f in params["fields"]},
+        params.get("comparator_field"),
     )
 
 
@@ -58,7 +65,33 @@ def _measure(p: FieldsMatch, row: Mapping[str, Any], field: str) -> tuple[Any, .
     return None if reading is None else (reading.comparator, reading.number, reading.unit or _unit(p, row))
 
 
+def _stated(p: FieldsMatch, row: Mapping[str, Any], field: str) -> tuple[Any, ...]:
+    """What a row states in ``field`` with the columns its form prints folded in: a number as (comparator,
+    number, unit), the comparator and unit taken from their own columns where the value does not write
+    them; any other text as itself (after ``aliases``)."""
+    reading = reading_of(row.get(field))
+    if reading is None:
+        text = text_of(row.get(field))
+        return ("text", p.aliases.get(text or "", text))
+    comparator = reading.comparator
+    if comparator is None and p.comparator_field:
+        kind = text_of(row.get(p.comparator_field))
+        comparator = p.aliases.get(kind or "", kind)
+        comparator = comparator if comparator in ("≥", "≤", "=", ">", "<") else None
+    return ("number", comparator, reading.number, reading.unit.replace("％", "%") or _unit(p, row))
+
+
+def _mixed(p: FieldsMatch, mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> bool:
+    """The two rows come from forms that print different columns (one has 指标值类型 or a unit column, the
+    other writes them in the value)."""
+    return any((f in mine) != (f in theirs) for f in (*p.fields, p.comparator_field, p.unit_field) if f)
+
+
 def _same(p: FieldsMatch, field: str, mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> bool:
+    if _mixed(p, mine, theirs):
+        if field in (p.comparator_field, p.unit_field):
+            return True  # written in the value on one side: compared there, with the value
+        return _stated(p, mine, field) == _stated(p, theirs, field)
     if field == p.unit_field:
         if _unit(p, mine) == _unit(p, theirs):
             return True
