@@ -417,6 +417,8 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             _no_framework(ctx)
         return
     for sptr, scope in ctx.objects(p.scope):
+        if p.items and p.items[0].name not in scope:
+            continue  # no indicator list at all: a department printed only as its units' tables
         ctx.checked()
         present = {
             text_of(item.get(p.field))
@@ -432,19 +434,60 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
 @dataclass(frozen=True)
 class YearInText:
     items: Items
+    span: bool = False
+    end: Items | None = None
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*+年")  # possessive: one pass over any run of blanks
+_PERIOD_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")  # 2024-2026年: the first year has no 年
 
 
 def prepare_year_in_text(spec: Any, params: Mapping[str, Any]) -> YearInText:
-    return YearInText(bind_items(spec, params))
+    span = params.get("check", "equal") == "span"
+    end = bind_items(spec, params, params["end_field"]) if span and params.get("end_field") else None
+    return YearInText(bind_items(spec, params), span, end)
+
+
+def _years(value: Any) -> list[int]:
+    """The years a period cell names: a year as a number, or every four-digit year in its text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [value]
+    text = text_of(value)
+    return [int(y) for y in _PERIOD_YEAR.findall(text)] if text is not None else []
+
+
+def _span(ctx: Context, p: YearInText, year: int) -> Iterator[Violation]:
+    """A period (its first and last year, or the years its text names) contains the fiscal year."""
+    ends = {ptr: (value, here) for ptr, _, value, here in each(ctx, p.end)} if p.end is not None else {}
+    for ptr, _, value, here in each(ctx, p.items):
+        if p.end is None:
+            years = _years(value)
+            first, last = (min(years), max(years)) if years else (None, None)
+        else:
+            end_value, end_here = ends.get(ptr, (None, ptr))
+            first = (_years(value) or [None])[0]
+            last = (_years(end_value) or [None])[0]
+            if first is None:
+                here = end_here
+        if first is None and last is None:
+            continue  # a duration (1年) or a blank names no year: nothing to place the fiscal year in
+        ctx.checked()
+        if (first is not None and year < first) or (last is not None and year > last):
+            shown = text_of(value) if p.end is None else f"{first or ''}-{last or ''}"
+            yield Violation(
+                here,
+                {"years": f"{first or '…'}—{last or '…'}年", "fiscal_year": year, "value": shown or ""},
+            )
 
 
 def kind_year_in_text(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
-    """Every year a text field names ("2024年") is the document's fiscal year."""
+    """Every year a text field names ("2024年") is the document's fiscal year; with ``check: span``, the
+    period a field names (2024-2026年, or a first and a last year) contains the fiscal year."""
     year = ctx.metadata.get("fiscal_year")
     if not isinstance(year, int):
+        return
+    if compiled.prepared.span:
+        yield from _span(ctx, compiled.prepared, year)
         return
     for _, _, value, here in each(ctx, compiled.prepared.items):
         text = text_of(value)
