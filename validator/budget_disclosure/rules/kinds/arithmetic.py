@@ -513,14 +513,17 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     if p.key is None:
         yield from _objects_match(ctx, compiled, p, lefts, rights)
         return
-    # Rows are matched by key; a key that occurs twice on either side makes its comparison not
-    # verifiable (the uniqueness rules report the duplicate once) — never the first row alone.
+    column = p.key
+
     def key_of(row: Mapping[str, Any]) -> str | None:
-        raw = row.get(p.key)
+        """The row's key: its text, or with ``names`` its name as the one normaliser reads it."""
+        raw = row.get(column)
         if p.names:
             return name_key(raw, p.suffixes)
         return None if raw is None else str(raw)
 
+    # Rows are matched by key; a key that occurs twice on either side makes its comparison not
+    # verifiable (the uniqueness rules report the duplicate once) — never the first row alone.
     index: dict[str | None, list[tuple[str, Any]]] = {}
     for ptr, row in rights:
         index.setdefault(key_of(row), []).append((ptr, row))

@@ -457,27 +457,29 @@ def _years(value: Any) -> list[int]:
 
 
 def _span(ctx: Context, p: YearInText, year: int) -> Iterator[Violation]:
-    """A period (its first and last year, or the years its text names) contains the fiscal year."""
-    ends = {ptr: (value, here) for ptr, _, value, here in each(ctx, p.end)} if p.end is not None else {}
+    """A period (its first and last year, or the years its text names) contains the fiscal year. The
+    finding points at the bound the fiscal year lies beyond."""
+    last_years = {ptr: (value, here) for ptr, _, value, here in each(ctx, p.end)} if p.end is not None else {}
     for ptr, _, value, here in each(ctx, p.items):
+        first: int | None
+        last: int | None
+        end_here = here
         if p.end is None:
             years = _years(value)
             first, last = (min(years), max(years)) if years else (None, None)
+            shown = text_of(value) or ""
         else:
-            end_value, end_here = ends.get(ptr, (None, ptr))
-            first = (_years(value) or [None])[0]
-            last = (_years(end_value) or [None])[0]
-            if first is None:
-                here = end_here
+            end_value, end_here = last_years.get(ptr, (None, ptr))
+            starts, ends = _years(value), _years(end_value)
+            first = starts[0] if starts else None
+            last = ends[0] if ends else None
+            shown = f"{first or ''}-{last or ''}"
         if first is None and last is None:
             continue  # a duration (1年) or a blank names no year: nothing to place the fiscal year in
         ctx.checked()
         if (first is not None and year < first) or (last is not None and year > last):
-            shown = text_of(value) if p.end is None else f"{first or ''}-{last or ''}"
-            yield Violation(
-                here,
-                {"years": f"{first or '…'}—{last or '…'}年", "fiscal_year": year, "value": shown or ""},
-            )
+            at = here if first is not None and year < first else end_here
+            yield Violation(at, {"years": f"{first or '…'}—{last or '…'}年", "fiscal_year": year, "value": shown})
 
 
 def kind_year_in_text(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
