@@ -78,7 +78,12 @@ def test_breaking_one_units_sum_is_found_at_that_unit(data: Any) -> None:
     broken = set_at(doc, f"{DP}/units/{index}/by_source/{column}", old + shift)
     report = validate(broken)
     note(str(serious(report)))
-    assert fired(report, "performance.department-unit-by-source") == [f"{DP}/units/{index}/amount"]
+    errors = [
+        f.pointer
+        for f in report.findings
+        if f.rule == "performance.department-unit-by-source" and f.severity is Severity.ERROR
+    ]
+    assert errors == [f"{DP}/units/{index}/amount"]  # another unit may differ by rounding only (information)
 
 
 # ------------------------------------------------------------------------------------------ 3 · forms

@@ -1014,8 +1014,10 @@ def _project_table(
     if not (ch.bool(0.5) if f.project_table is None else f.project_table):
         return
     head = {"title": "2024年一般公共预算项目支出表", "unit_name": tables["summary"].get("unit_name")}
-    if not projects or not total:
+    if not total:
         tables["general_budget_project_expenditure"] = {"empty": True, "statement": "本部门无一般公共预算项目支出"}
+        return
+    if not projects:
         return
     tables["general_budget_project_expenditure"] = {
         **{k: v for k, v in head.items() if v is not None},
