@@ -397,6 +397,13 @@ def coverage(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
 
 
 def year_in_text(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
+    if prepared.span:  # a period that begins after the fiscal year
+        field = prepared.items.field
+        ptr, _ = _pick(data, [(p, i) for p, i in _items(document, prepared.items.refs) if _has_path(i, field)], "item")
+        first = data.draw(st.integers(2025, 2090), label="first year")
+        here = _field_pointer(ptr, field)
+        value: Any = first if field.endswith("_year") else f"{first}-{first + 2}年"
+        return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
     ptr, item = _pick(
         data,
         [(p, i) for p, i in _items(document, prepared.items.refs) if isinstance(i.get(prepared.items.field), str)],
@@ -421,6 +428,14 @@ def table_title(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutati
     return Mutation(
         set_at(document, here, table["title"] + data.draw(CJK_WORDS, label="words")), lambda f: f.pointer == here
     )
+
+
+def _has_path(item: Any, path: str) -> bool:
+    for part in path.split("."):
+        if not isinstance(item, dict) or part not in item:
+            return False
+        item = item[part]
+    return True
 
 
 def all_zero(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:

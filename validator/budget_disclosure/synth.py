@@ -183,6 +183,10 @@ class Features:
     purchase: bool | None = None
     exact: bool | None = None
     two_units: bool | None = None
+    unit_tables: bool | None = None  # the department table printed as one table per unit (Changsha profile)
+    department_whole: bool | None = None  # with unit tables: a table for the department as a whole too
+    project_details: bool | None = None  # projects with period money, period, sources and cost items
+    project_table: bool | None = None  # a 一般公共预算项目支出表 (Changsha profile)
     size: Size | None = None  # None: a small document (2-5 function leaves, one project per leaf)
     forms: bool | None = None  # optional columns and forms: 人员经费/公用经费, 机关运行经费, aggregate 三公 …
     # The performance forms print no 指标值类型, unit or 评（扣）分标准 column (inline_indicator_columns).
@@ -799,6 +803,11 @@ def build(ch: Chooser, f: Features = Features()) -> dict[str, Any]:
     # Optional columns and forms, drawn last so that every earlier choice stays put.
     if ch.bool(0.3) if f.forms is None else f.forms:
         _optional_forms(ch, tables, fmt, leaves, personnel, public if admin else 0, tp_total, step)
+    if profile == "hunan-changsha":  # drawn last: earlier choices stay put
+        true = {"general_budget": gb_spend, "government_fund": gf_app, "other": service}
+        true.update(basic=basic_all, project=project_all)
+        _performance_forms(ch, f, tables, fmt, step, true, two_units, (unit_name, sub_name))
+        _project_table(ch, f, tables, fmt, [(n, a) for n, a, src in projects_money if src in FISCAL_GB], gb_project)
 
     metadata = {
         "kind": "department_budget",
@@ -1095,6 +1104,94 @@ def _shared_indicators(ch: Chooser, tables: dict[str, Any]) -> list[dict[str, An
     shared = dict(unique[ch.integer(0, len(unique) - 1)])
     content = shared.pop("value_content", None)
     return [{**shared, "explanation": content or "年度目标"}]
+
+
+def _performance_forms(
+    ch: Chooser,
+    f: Features,
+    tables: dict[str, Any],
+    fmt: Fmt,
+    step: int,
+    fen: dict[str, int],
+    two_units: bool,
+    names: tuple[str, str],
+) -> None:
+    """The department table as one table per unit (with or without one for the whole), and projects that
+    print their period, their money over it, their sources and their cost items. ``fen``: the true
+    figures of the department table (by source, basic, project), each unit's figures printed from them."""
+    details = ch.bool(0.5) if f.project_details is None else f.project_details
+    if details:
+        for project in (p for u in tables["project_performance"]["units"] for p in u["projects"]):
+            amount = round(project["amount"] * FEN_PER[fmt.unit])  # the printed amount, exactly
+            first, years = 2024 - ch.integer(0, 2), ch.integer(0, 3)
+            project["period_amount"] = fmt.num(amount * ch.integer(1, 3))
+            last = max(first + years, 2024)  # a project funded this year runs this year
+            project["period"] = {"text": f"{first}-{last}年" if last > first else "1年", "start_year": first}
+            project["period"]["end_year"] = last
+            superior = (amount * ch.integer(0, 100) // 100 // step) * step
+            carry = ((amount - superior) * ch.integer(0, 30) // 100 // step) * step
+            project["by_source"] = {
+                "fiscal": fmt.show(amount - carry),
+                "fiscal_superior": fmt.show(superior),
+                "carryover": fmt.show(carry),
+            }
+            parts = _split(ch, amount, ch.integer(1, 3), step)
+            project["cost_items"] = [
+                {"name": f"成本项{n}", "amount": fmt.num(part), "basis": "按标准测算"}
+                for n, part in enumerate(parts, start=1)
+                if part
+            ]
+    if not (ch.bool(0.5) if f.unit_tables is None else f.unit_tables):
+        return
+    whole = tables["department_performance"]
+    basic, project = fen["basic"], fen["project"]
+    # The subordinate unit: a share of the basic expenditure, from the general budget.
+    share = (min(basic, fen["general_budget"]) * ch.integer(1, 40) // 100 // step) * step if two_units else 0
+
+    def table(code: str, name: str, gb: int, basic_u: int, rest: bool) -> dict[str, Any]:
+        gf, other = (fen["government_fund"], fen["other"]) if rest else (0, 0)
+        project_u = project if rest else 0
+        return {
+            "unit_code": code,
+            "unit_name": name,
+            "amount": fmt.num(basic_u + project_u),
+            "by_source": {
+                "general_budget": fmt.show(gb),
+                "government_fund": fmt.show(gf),
+                "special_account": None,
+                "other": fmt.show(other),
+            },
+            "by_nature": {"basic": fmt.show(basic_u), "project": fmt.show(project_u)},
+            "goal": f"保障{name}正常运转，完成年度重点任务。",
+            "indicators": _department_indicators(ch, basic_u, project_u, fmt),
+        }
+
+    units = [table("900001", names[0], fen["general_budget"] - share, basic - share, True)]
+    if two_units:
+        units.append(table("900002", names[1], share, share, False))
+    if not (ch.bool(0.5) if f.department_whole is None else f.department_whole):
+        for key in ("amount", "by_source", "by_nature", "goal", "indicators"):
+            whole.pop(key, None)
+    whole["units"] = units
+
+
+def _project_table(
+    ch: Chooser, f: Features, tables: dict[str, Any], fmt: Fmt, projects: list[tuple[str, int]], total: int
+) -> None:
+    """一般公共预算项目支出表: the general-budget projects, adding up to the general budget's project column."""
+    if not (ch.bool(0.5) if f.project_table is None else f.project_table):
+        return
+    head = {"title": "2024年一般公共预算项目支出表", "unit_name": tables["summary"].get("unit_name")}
+    if not total:
+        tables["general_budget_project_expenditure"] = {"empty": True, "statement": "本部门无一般公共预算项目支出"}
+        return
+    if not projects:
+        return
+    tables["general_budget_project_expenditure"] = {
+        **{k: v for k, v in head.items() if v is not None},
+        "rows": [{"name": name, "amount": fmt.num(fen)} for name, fen in projects],
+        "total_row": {"amount": fmt.num(total)},
+    }
 
 
 def build_seeded(seed: int, features: Features = Features()) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from ... import pointer as jp
 from ...amounts import Cell
 from ...findings import Severity
+from ...names import name_key
 from ..bind import BoundRef, bind_ref, check_column, check_path, table_node
 from ..context import Compiled, Context, Evaluation, Violation
 from ..interval import display_unit, envelope, to_unit, verdict
@@ -244,14 +245,33 @@ def prepare_row_sum(spec: Any, params: Mapping[str, Any]) -> RowSum:
     rows = []
     for path in params["rows"]:
         row_node = check_path(node, path, f"{params['table']}:{path}")
-        check_column(row_node, params["total"], path)
+        _check_field(row_node, params["total"], path)
         for part in params["parts"]:
-            check_column(row_node, part if isinstance(part, str) else part["column"], path)
+            _check_field(row_node, part if isinstance(part, str) else part["column"], path)
         rows.append(parse_path(path))
     parts = tuple(
         (p, ONE) if isinstance(p, str) else (p["column"], _weight(p.get("weight", 1))) for p in params["parts"]
     )
     return RowSum(params["table"], tuple(rows), params["total"], parts, params.get("op", "eq"))
+
+
+def _check_field(node: Any, column: str, where: str) -> None:
+    """A column of the row, or a dotted path to an amount nested in it (``by_source.general_budget``)."""
+    if "." in column:
+        check_path(node, column, f"{where}: {column}")
+    else:
+        check_column(node, column, where)
+
+
+def _field_cell(ctx: Context, ptr: str, row: Mapping[str, Any], column: str) -> Cell | None:
+    """The cell of a row's column or nested field; None when the row does not print it."""
+    node: Any = row
+    for part in column.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+        ptr = f"{ptr}/{jp.escape(part)}"
+    return ctx.cell(ptr, node)
 
 
 def table_rows(ctx: Context, table: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, Any]]:
@@ -263,17 +283,18 @@ def kind_row_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     p: RowSum = compiled.prepared
     for steps in p.rows:
         for ptr, row in table_rows(ctx, p.table, steps):
-            if not isinstance(row, dict) or p.total not in row:
+            if not isinstance(row, dict):
                 continue
-            total = ctx.cell(f"{ptr}/{p.total}", row[p.total])
+            total = _field_cell(ctx, ptr, row, p.total)
             if total is None:
                 continue
             right: Terms = []
             for column, weight in p.parts:
-                if column in row:
-                    cell = ctx.cell(f"{ptr}/{column}", row[column])
-                    if cell is not None:
-                        right.append((cell, weight))
+                cell = _field_cell(ctx, ptr, row, column)
+                if cell is not None:
+                    right.append((cell, weight))
+            if not right:
+                continue  # the row prints none of the parts (the form has no such columns): nothing to add up
             yield from identity(ctx, compiled, _of([total]), p.op, right)
 
 
@@ -332,8 +353,8 @@ def kind_group_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """For every scope object (a unit, a project group): its total field equals the sum of its items' field."""
     p: GroupSum = compiled.prepared
     for ptr, obj in ctx.resolve(p.scope):
-        if not isinstance(obj, dict) or p.total not in obj:
-            continue
+        if not isinstance(obj, dict) or p.total not in obj or p.items[0].name not in obj:
+            continue  # no total, or the form prints no such items at all (an absent list, not an empty one)
         total = ctx.cell(f"{ptr}/{p.total}", obj[p.total])
         cells = [
             ctx.cell(f"{iptr}/{p.field}", item[p.field])
@@ -458,6 +479,8 @@ class RowsMatch:
     missing: str
     level: tuple[int, ...]
     amounts: frozenset[str]  # left columns that are amount cells (unit and precision apply)
+    names: bool = False  # keys are names: compared with the one name normaliser
+    suffixes: tuple[str, ...] = ()  # suffixes the name comparison ignores
 
 
 def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
@@ -481,6 +504,8 @@ def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
         params.get("missing", "zero"),
         tuple(params.get("level", ())),
         frozenset(amounts),
+        bool(params.get("names", False)),
+        tuple(params.get("ignore_suffixes", ())),
     )
 
 
@@ -496,23 +521,32 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     if p.key is None:
         yield from _objects_match(ctx, compiled, p, lefts, rights)
         return
+    column = p.key
+
+    def key_of(row: Mapping[str, Any]) -> str | None:
+        """The row's key: its text, or with ``names`` its name as the one normaliser reads it."""
+        raw = row.get(column)
+        if p.names:
+            return name_key(raw, p.suffixes)
+        return None if raw is None else str(raw)
+
     # Rows are matched by key; a key that occurs twice on either side makes its comparison not
     # verifiable (the uniqueness rules report the duplicate once) — never the first row alone.
-    index: dict[str, list[tuple[str, Any]]] = {}
+    index: dict[str | None, list[tuple[str, Any]]] = {}
     for ptr, row in rights:
-        index.setdefault(str(row.get(p.key)), []).append((ptr, row))
-    counts: dict[str, int] = {}
+        index.setdefault(key_of(row), []).append((ptr, row))
+    counts: dict[str | None, int] = {}
     for _, row in lefts:
-        counts[str(row.get(p.key))] = counts.get(str(row.get(p.key)), 0) + 1
+        counts[key_of(row)] = counts.get(key_of(row), 0) + 1
     pairs: list[tuple[tuple[str, Any], tuple[str, Any] | None]] = []
     duplicated: list[str] = []
     for ptr, row in lefts:
-        key = row.get(p.key)
-        if key is None or (p.level and len(str(key)) not in p.level):
+        key = key_of(row)
+        if key is None or (p.level and len(key) not in p.level):
             continue
-        matches = index.get(str(key), [])
-        if counts[str(key)] > 1 or len(matches) > 1:
-            duplicated.append(str(key))
+        matches = index.get(key, [])
+        if counts[key] > 1 or len(matches) > 1:
+            duplicated.append(str(row.get(p.key)))
             continue
         match = matches[0] if matches else None
         if match is None and p.missing == "skip":

@@ -475,6 +475,8 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
             _no_framework(ctx)
         return
     for sptr, scope in ctx.objects(p.scope):
+        if p.items and p.items[0].name not in scope:
+            continue  # no indicator list at all: a department printed only as its units' tables
         ctx.checked()
         present = {
             text_of(item.get(p.field))
@@ -490,24 +492,67 @@ def kind_coverage(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
 @dataclass(frozen=True)
 class YearInText:
     items: Items
+    span: bool = False
+    end: Items | None = None
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*+年")  # possessive: one pass over any run of blanks
+_PERIOD_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")  # 2024-2026年: the first year has no 年
 
 
 def prepare_year_in_text(spec: Any, params: Mapping[str, Any]) -> YearInText:
-    return YearInText(bind_items(spec, params))
+    span = params.get("check", "equal") == "span"
+    end = bind_items(spec, params, params["end_field"]) if span and params.get("end_field") else None
+    return YearInText(bind_items(spec, params), span, end)
+
+
+def _years(value: Any) -> list[int]:
+    """The years a period cell names: a year as a number, or every four-digit year in its text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [value]
+    text = text_of(value)
+    return [int(y) for y in _PERIOD_YEAR.findall(text)] if text is not None else []
+
+
+def _span(ctx: Context, p: YearInText, year: int) -> Iterator[Violation]:
+    """A period (its first and last year, or the years its text names) contains the fiscal year. The
+    finding points at the bound the fiscal year lies beyond."""
+    last_years = {ptr: (value, here) for ptr, _, value, here in each(ctx, p.end)} if p.end is not None else {}
+    for ptr, _, value, here in each(ctx, p.items):
+        first: int | None
+        last: int | None
+        end_here = here
+        if p.end is None:
+            years = _years(value)
+            first, last = (min(years), max(years)) if years else (None, None)
+            shown = text_of(value) or ""
+        else:
+            end_value, end_here = last_years.get(ptr, (None, ptr))
+            starts, ends = _years(value), _years(end_value)
+            first = starts[0] if starts else None
+            last = ends[0] if ends else None
+            shown = f"{first or ''}-{last or ''}"
+        if first is None and last is None:
+            continue  # a duration (1年) or a blank names no year: nothing to place the fiscal year in
+        ctx.checked()
+        if (first is not None and year < first) or (last is not None and year > last):
+            at = here if first is not None and year < first else end_here
+            yield Violation(at, {"years": f"{first or '…'}—{last or '…'}年", "fiscal_year": year, "value": shown})
 
 
 def kind_year_in_text(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
-    """Every year a text field names ("2024年") is the document's fiscal year. A fiscal year outside the
-    profile's years is schema.profile-year's one finding: the texts are then not compared with it."""
+    """Every year a text field names ("2024年") is the document's fiscal year; with ``check: span``, the
+    period a field names (2024-2026年, or a first and a last year) contains the fiscal year. A fiscal year
+    outside the profile's years is schema.profile-year's one finding: the texts are then not compared."""
     year = ctx.fiscal_year
     if year is None:
         return
     if not ctx.year_in_profile:
         if any(True for _ in each(ctx, compiled.prepared.items)):
             ctx.year_data_missing("可比对的预算年度", "fiscal year to compare with")
+        return
+    if compiled.prepared.span:
+        yield from _span(ctx, compiled.prepared, year)
         return
     for _, _, value, here in each(ctx, compiled.prepared.items):
         text = text_of(value)
