@@ -48,7 +48,11 @@ def skipped(report: Any) -> dict[str, str]:
 
 
 def total_row_tables(document: Any) -> list[str]:
-    return sorted(t for t, v in document["tables"].items() if isinstance(v, dict) and "total_row" in v)
+    """The tables whose 合计 row a form may leave out: an aggregate 三公 table has no rows, its figures are
+    its total_row, so it is not one of them."""
+    return sorted(
+        t for t, v in document["tables"].items() if isinstance(v, dict) and "total_row" in v and not v.get("aggregate")
+    )
 
 
 def reads_total_row(rule_id: str, tables: set[str]) -> bool:
