@@ -148,6 +148,8 @@ def test_a_code_list_named_beyond_its_own_years_is_refused(tmp_path: Path) -> No
         ("central-2021", 2024, "post-2021", "function-2024"),
         ("mof-143-2016", 2024, None, "function-2024"),
         ("guizhou-county", 2025, "post-2021", None),
+        ("three-public-standalone", 2015, None, None),
+        ("three-public-standalone", 2024, None, None),
         ("hunan-changsha", None, None, None),
         ("hunan-changsha", True, None, None),
         ("hunan-changsha", "2024", None, None),
@@ -231,6 +233,10 @@ def test_a_year_outside_the_profile_with_stale_titles_is_still_one_finding() -> 
         ("{year}年一般公共预算“三公”经费支出情况表", '2024年一般公共预算"三公"经费支出情况表', True),
         ("{year}年一般公共预算“三公”经费支出情况表", "2024年一般公共预算‘三公’经费支出情况表", True),
         ("{year}年一般公共预算“三公”经费支出情况表", "2024年一般公共预算三公经费支出情况表", False),
+        ("{year}年{unit}部门“三公”经费情况统计表", "2024年桂林市司法局部门“三公”经费情况统计表", True),
+        ("{year}年{unit}部门“三公”经费情况统计表", "2024年部门“三公”经费情况统计表", True),
+        ("{year}年{unit}部门“三公”经费情况统计表", "2015年桂林市司法局部门“三公”经费情况统计表", False),
+        ("{year}年{unit}部门“三公”经费情况统计表", "桂林市司法局2024年部门“三公”经费情况统计表", False),
     ],
 )
 def test_title_matching(pattern: str, title: str, ok: bool) -> None:

@@ -235,11 +235,10 @@ def title_key(text: str) -> str:
 
 
 def title_matches(pattern: str, title: str, year: int) -> bool:
-    """``title`` is what ``pattern`` prints in ``year``: {year} is the year, a leading {unit} any prefix
-    (the unit's name, or nothing)."""
-    key = title_key(title)
-    body = title_key(pattern.removeprefix(UNIT)).replace(YEAR, str(year))
-    return key == body or (pattern.startswith(UNIT) and key.endswith(body))
+    """``title`` is what ``pattern`` prints in ``year``: {year} is the year, {unit} any text (the unit's
+    name, or nothing) — a prefix, or inside the title where the form prints the name after the year."""
+    parts = title_key(pattern).replace(YEAR, str(year)).split(UNIT)
+    return re.fullmatch(".*".join(re.escape(part) for part in parts), title_key(title)) is not None
 
 
 def _render(pattern: str, year: int, unit: str) -> str:
