@@ -197,7 +197,10 @@ def _permuted(doc: Any, rng: random.Random) -> Any:
             rng.shuffle(unit["projects"])
             for project in unit["projects"]:
                 rng.shuffle(project["indicators"])
-        rng.shuffle(tables["department_performance"]["indicators"])
+        dp = tables["department_performance"]
+        rng.shuffle(dp.get("indicators", []))
+        for unit in dp.get("units", []):  # a department printed as its units' tables
+            rng.shuffle(unit["indicators"])
     rng.shuffle(tables["three_public_expenses"].get("rows", []))  # an aggregate 三公 table has no rows
     gbe = doc["narrative"]["general_budget_expenditure"]
     for key in ("projects", "by_function"):

@@ -227,10 +227,10 @@ ILLEGAL_TYPES = st.sampled_from(["6.00", "5", "无", "10分", "高"]) | st.text(
 
 def _indicators(doc: Any) -> list[str]:
     tables = doc["tables"]
-    out = [
-        f"/tables/department_performance/indicators/{i}"
-        for i in range(len(tables["department_performance"]["indicators"]))
-    ]
+    dp = tables["department_performance"]
+    out = [f"/tables/department_performance/indicators/{i}" for i in range(len(dp.get("indicators", [])))]
+    for u, unit in enumerate(dp.get("units", [])):  # a department printed as its units' tables
+        out += [f"/tables/department_performance/units/{u}/indicators/{i}" for i in range(len(unit["indicators"]))]
     for u, unit in enumerate(tables["project_performance"]["units"]):
         for p, project in enumerate(unit["projects"]):
             out += [
