@@ -387,7 +387,13 @@ def indicator_levels(rule_id: str, document: Any, data: Any, prepared: Any) -> M
 def coverage(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutation:
     framework = get_spec().framework_for(document["profile"], document["metadata"]["fiscal_year"])
     assume(framework is not None)
-    scopes = [(p, s) for b in prepared.scope for p, s in b.ref.resolve(document) if isinstance(s, dict)]
+    # A department printed as its units' tables has no indicators of its own at the top: its units do.
+    scopes = [
+        (p, s)
+        for b in prepared.scope
+        for p, s in b.ref.resolve(document)
+        if isinstance(s, dict) and isinstance(s.get("indicators"), list)
+    ]
     sptr, _scope = _pick(data, scopes, "scope")
     level1 = data.draw(st.sampled_from(framework.required), label="level1")
     doc = copy.deepcopy(document)

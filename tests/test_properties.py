@@ -155,7 +155,9 @@ def test_moving_within_every_envelope_raises_nothing_above_info(profile: str, da
 @given(data=st.data())
 def test_in_strict_mode_any_move_fires(profile: str, data: Any) -> None:
     doc = data.draw(documents(features=Features(profile=profile, exact=True)), label="exact document")
-    evaluations = run_engine(doc, strict=True).evaluations
+    # Only an equality fixes a cell: an inequality (a period's total at least the year's money, 上级资金
+    # at most the fiscal money) has slack that a move of one step may stay within, even in strict mode.
+    evaluations = [e for e in run_engine(doc, strict=True).evaluations if e.op == "eq"]
     pointer = data.draw(st.sampled_from(table_cells(doc, evaluations)), label="cell")
     step, _ = step_of(doc, pointer)
     delta = data.draw(st.sampled_from([step, -step]), label="delta")
