@@ -32,7 +32,7 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "column_sum": _ARITHMETIC,
     "group_sum": _ARITHMETIC,
     "rollup": _ARITHMETIC,
-    "rows_match": _ARITHMETIC,
+    "rows_match": _ARITHMETIC | {"column", "column_en"},
     "all_zero": frozenset({"actual", "unit"}),
     "percentage": frozenset({"actual", "expected", "numerator", "denominator", "unit"}),
     "percentage_base": frozenset({"actual", "base", "numerator", "unit"}),

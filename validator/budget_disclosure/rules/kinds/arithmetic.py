@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -481,6 +481,8 @@ class RowsMatch:
     amounts: frozenset[str]  # left columns that are amount cells (unit and precision apply)
     names: bool = False  # keys are names: compared with the one name normaliser
     suffixes: tuple[str, ...] = ()  # suffixes the name comparison ignores
+    # Each column pair's printed title (the right table's column), for messages: {column}, {column_en}.
+    titles: Mapping[str, str] = field(default_factory=dict)
 
 
 def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
@@ -491,10 +493,11 @@ def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
         check_column(lnode, key, params["left"])
         check_column(rnode, key, params["right"])
     amounts = set()
+    titles = {}
     for lc, rc in params["columns"]:
         if check_column(lnode, lc, params["left"]).amount or left.amount:
             amounts.add(lc)
-        check_column(rnode, rc, params["right"])
+        titles[lc] = check_column(rnode, rc, params["right"]).title or rc
     return RowsMatch(
         left,
         right,
@@ -506,6 +509,7 @@ def prepare_rows_match(spec: Any, params: Mapping[str, Any]) -> RowsMatch:
         frozenset(amounts),
         bool(params.get("names", False)),
         tuple(params.get("ignore_suffixes", ())),
+        titles,
     )
 
 
@@ -571,7 +575,7 @@ def kind_rows_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
                 if rcell is None:
                     continue
                 right = _of([rcell])
-            yield from identity(ctx, compiled, _of([lcell]), p.op, right)
+            yield from identity(ctx, compiled, _of([lcell]), p.op, right, _column_values(p, lc))
 
 
 def _objects_match(
@@ -595,7 +599,11 @@ def _objects_match(
         rcell = rzero if robj is None else _column_cell(ctx, robj, rc, amount=True)
         if lcell is None or rcell is None:
             continue
-        yield from identity(ctx, compiled, _of([lcell]), p.op, _of([rcell]))
+        yield from identity(ctx, compiled, _of([lcell]), p.op, _of([rcell]), _column_values(p, lc))
+
+
+def _column_values(p: RowsMatch, column: str) -> Mapping[str, Any]:
+    return {"column": p.titles.get(column, column), "column_en": column}
 
 
 def _column_cell(ctx: Context, obj: tuple[str, Any], column: str, *, amount: bool) -> Cell | None:
