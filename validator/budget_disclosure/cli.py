@@ -179,7 +179,7 @@ def validate(
         select=select,
         ignore=ignore,
         limits=Limits(max_bytes=max_bytes, max_findings_per_rule=max_findings_per_rule),
-        positions=fmt in ("text", "sarif"),
+        positions=fmt in ("text", "sarif", "json"),
     )
     info = RunInfo(spec, options, Severity(fail_on), lang, color, __version__)
     reporter = REPORTERS[fmt](sink, info)
