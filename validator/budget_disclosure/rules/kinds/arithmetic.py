@@ -353,8 +353,18 @@ def kind_group_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """For every scope object (a unit, a project group): its total field equals the sum of its items' field."""
     p: GroupSum = compiled.prepared
     for ptr, obj in ctx.resolve(p.scope):
-        if not isinstance(obj, dict) or p.total not in obj or p.items[0].name not in obj:
-            continue  # no total, or the form prints no such items at all (an absent list, not an empty one)
+        if not isinstance(obj, dict) or p.items[0].name not in obj:
+            continue  # the form prints no such items at all (an absent list, not an empty one)
+        if p.total not in obj:
+            # The form prints no subtotal for this object (a one-project table names only its unit): nothing
+            # to compare the items with, and no total is ever computed in its place.
+            title = p.scope.node.props[p.total].title if p.total in p.scope.node.props else None
+            shown = title or p.total
+            ctx.not_verifiable(
+                f"表样未印「{shown}」，其与所含各项之和的核对无法验证",
+                f"the form prints no {p.total} ({shown}), so its sum over the items cannot be verified",
+            )
+            continue
         total = ctx.cell(f"{ptr}/{p.total}", obj[p.total])
         cells = [
             ctx.cell(f"{iptr}/{p.field}", item[p.field])
