@@ -39,9 +39,6 @@ def _one(tree: LabelNode, cond: Mapping[str, Any]) -> Predicate:
     if kind == "present":
         # A narrative figure the text does not state (null) is absent, as everywhere in the rules.
         return lambda ctx: any(v is not None or not p.startswith("/narrative") for p, v in ctx.resolve(bound))
-    if kind == "not_present":
-        # The negation of present: the line or column is not printed, or the text does not state the figure.
-        return lambda ctx: not any(v is not None or not p.startswith("/narrative") for p, v in ctx.resolve(bound))
     if kind == "zero":
         return lambda ctx: all(c.value == 0 for c in ctx.cells(bound))
     if kind == "nonzero":

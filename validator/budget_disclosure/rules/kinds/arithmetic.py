@@ -150,6 +150,8 @@ def _fmt(value: Decimal) -> str:
 class TermRef:
     bound: BoundRef
     weight: Decimal
+    # Stand-ins where the reference designates no cell (a narrative that gives a figure only by its parts).
+    otherwise: tuple[BoundRef, ...] = ()
 
 
 def bind_terms(spec: Any, items: list[Any]) -> tuple[TermRef, ...]:
@@ -159,7 +161,8 @@ def bind_terms(spec: Any, items: list[Any]) -> tuple[TermRef, ...]:
             out.append(TermRef(bind_ref(spec.labels, item), ONE))
         else:
             weight = Decimal(item.get("weight", 1))
-            out.append(TermRef(bind_ref(spec.labels, item["ref"]), ONE if weight == 1 else weight))
+            otherwise = tuple(bind_ref(spec.labels, ref) for ref in item.get("otherwise", ()))
+            out.append(TermRef(bind_ref(spec.labels, item["ref"]), ONE if weight == 1 else weight, otherwise))
     return tuple(out)
 
 
@@ -168,7 +171,11 @@ def side(ctx: Context, terms: tuple[TermRef, ...]) -> tuple[Terms, bool]:
     out: Terms = []
     for term in terms:
         weight = term.weight
-        out.extend((cell, weight) for cell in ctx.cells(term.bound))
+        cells = ctx.cells(term.bound)
+        if not cells and term.otherwise:
+            # The figure itself is not given: its parts stand in for it (each absent one adds nothing).
+            cells = [cell for bound in term.otherwise for cell in ctx.cells(bound)]
+        out.extend((cell, weight) for cell in cells)
     return out, bool(out)
 
 
