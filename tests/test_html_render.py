@@ -94,7 +94,8 @@ def test_every_finding_is_listed_and_every_cell_finding_marked(seed: tuple[Repor
         ids = attrs["data-f"].split()
         assert [listed[int(i.rsplit("f", 1)[1])]["data-ptr"] for i in ids] == [ptr] * len(ids)
     coverage = next(a for a in listed if a["data-rule"] == "indicators.coverage")
-    assert "data-cell" not in coverage and coverage["data-section"] == "d1-t-department_performance"
+    section = next(a for t, a in found.tags if t == "section" and a.get("data-table") == "department_performance")
+    assert "data-cell" not in coverage and coverage["data-section"] == section["id"]
 
 
 def test_every_value_of_the_document_has_one_cell(seed: tuple[Report, Any]) -> None:
@@ -118,7 +119,7 @@ def test_related_cells_are_named_on_the_finding(seed: tuple[Report, Any]) -> Non
 
 def test_the_empty_table_shows_its_statement_and_note(seed: tuple[Report, Any]) -> None:
     text, _ = page(*seed)
-    section = text[text.index('<section class="tbl" id="d1-t-government_fund_expenditure"') :]
+    section = text[text.index('data-table="government_fund_expenditure"><h2>') :]
     section = section[: section.index("</section>")]
     assert "空表" in section and "（本表未印空表说明）" in section and "此表如无数字则表示单位无该项支出" in section
     assert "以上部门预算报表中，空表表示本部门无相关收支情况" in section  # the document's statement, as a reminder

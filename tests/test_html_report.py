@@ -156,6 +156,8 @@ def test_every_finding_with_a_cell_is_marked(loaded: Loaded, seed: tuple[Report,
     assert len(state["marks"]) == len({f.pointer for f in cells})
     assert state == _expected(list(report.findings), cells)
     assert loaded.page.locator("[data-mark]:visible").count() == len(state["marks"])
+    on_cells = loaded.page.eval_on_selector_all("[data-mark]", "cs => cs.flatMap(c => c.dataset.f.split(' '))")
+    assert len(on_cells) == len(set(on_cells)) == len(cells) == 92  # every finding but the coverage one
 
 
 @pytest.mark.parametrize("ctl", ["sev", "table", "rule"])
@@ -244,8 +246,15 @@ def test_english_and_hostile_text(browser: Any, seed: tuple[Report, Any]) -> Non
     attack = "<script>window.pwned=1</script><img src=x onerror=window.pwned=2>"
     hostile["tables"]["income"]["rows"][0]["name"] = attack
     hostile["metadata"]["unit_name"] = attack
+    evil = "x'\"]<script>window.pwned=3</script>"
+    hostile["tables"][evil] = {"rows": [{"name": attack}]}  # an unknown table, named by the attack
     loaded = Loaded(browser, to_html(validate(hostile), hostile, lang="en"))
     try:
+        tile = loaded.page.locator(".tile").filter(has_text="window.pwned=3")
+        tile.click()  # filters by that table and scrolls to it
+        assert loaded.page.eval_on_selector_all("section.tbl:not([hidden])", "ss => ss.map(s => s.dataset.table)") == [
+            evil
+        ]
         assert loaded.errors == [] and loaded.requests == []
         assert loaded.page.evaluate("window.pwned") is None
         name = loaded.page.locator("td[data-ptr='/tables/income/rows/0/name']")

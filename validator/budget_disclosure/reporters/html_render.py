@@ -330,10 +330,14 @@ class Page:
         parts.append(self.render_part("metadata", rest, root, ptr=""))
         return "".join(parts)
 
+    def section_id(self, key: str) -> str:
+        """The id of a table's section: numbered, never made of document text."""
+        sid = self.sections[key] = f"{self.prefix}t{len(self.sections) + 1}"
+        return sid
+
     def render_part(self, key: str, value: Any, node: LabelNode, ptr: str | None = None) -> str:
         """The narrative or the document's own fields, as a section like a table's."""
-        sid = f"{self.prefix}t-{key}"
-        self.sections[key] = sid
+        sid = self.section_id(key)
         base = f"/{key}" if ptr is None else ptr
         inner = self.block(base, value, node, None)
         return (
@@ -342,8 +346,7 @@ class Page:
         )
 
     def render_table(self, tid: str, table: Any, node: LabelNode) -> str:
-        sid = f"{self.prefix}t-{esc(tid)}"
-        self.sections[tid] = sid
+        sid = self.section_id(tid)
         ptr = jp.join("/tables", tid)
         if not isinstance(table, dict):
             inner = self.block(ptr, table, node, None)

@@ -61,7 +61,8 @@ function setup(doc){
     if(s){ctl.sev.value=ctl.sev.value===s.dataset.sev?"":s.dataset.sev;apply();return;}
     var r=t.closest(".tile");
     if(r){ctl.table.value=ctl.table.value===r.dataset.table?"":r.dataset.table;apply();
-      var sec=doc.querySelector("section.tbl[data-table='"+r.dataset.table+"']");if(sec&&ctl.table.value)sec.scrollIntoView({block:"start"});return;}
+      each(doc,"section.tbl",function(sec){if(ctl.table.value&&sec.dataset.table===ctl.table.value)sec.scrollIntoView({block:"start"});});
+      return;}
     if(t.closest(".clear")){ctl.sev.value="";ctl.table.value="";ctl.rule.value="";apply();return;}
     var c=t.closest("[data-mark]");
     if(c){var first=c.getAttribute("data-f").split(" ").map(function(id){return byId[id];}).filter(function(x){return x&&!x.hidden;})[0];
