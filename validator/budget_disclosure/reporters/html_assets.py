@@ -22,7 +22,6 @@ WORDS: dict[str, dict[str, str]] = {
         "policy": "比较方式",
         "rounding-aware": "取整感知",
         "strict": "严格比较",
-        "verdict": "结论",
         "valid": "通过",
         "invalid": "未通过",
         "unreadable": "无法读取",
@@ -64,15 +63,13 @@ WORDS: dict[str, dict[str, str]] = {
         "skipped": "未能运行的规则（{n} 条）",
         "legend": "图例",
         "legend_rel": "相关单元格",
-        "legend_sel": "当前选中",
         "generated": "budget-disclosure {v} · 规范 {s} · 同一输入生成同一文件",
-        "documents": "文档",
         "run_summary": (
             "共 {documents} 个文档：通过 {valid}，未通过 {invalid}，无法读取 {unreadable}；"
             "错误 {error}，警告 {warning}，提示 {info}。"
         ),
         "hint": "点击问题可定位到单元格；悬停或聚焦带标记的单元格可查看说明。",
-        "total": "合计",
+        "colon": "：",
     },
     "en": {
         "html_lang": "en",
@@ -84,7 +81,6 @@ WORDS: dict[str, dict[str, str]] = {
         "policy": "Arithmetic",
         "rounding-aware": "rounding-aware",
         "strict": "strict",
-        "verdict": "Verdict",
         "valid": "valid",
         "invalid": "invalid",
         "unreadable": "unreadable",
@@ -126,15 +122,13 @@ WORDS: dict[str, dict[str, str]] = {
         "skipped": "Rules that could not run ({n})",
         "legend": "Legend",
         "legend_rel": "related cell",
-        "legend_sel": "selected",
         "generated": "budget-disclosure {v} · spec {s} · the same input gives the same file",
-        "documents": "Documents",
         "run_summary": (
             "{documents} documents: {valid} valid, {invalid} invalid, {unreadable} unreadable; "
             "{error} errors, {warning} warnings, {info} info."
         ),
         "hint": "Click a finding to go to its cell; hover over or focus a marked cell to read it.",
-        "total": "Total",
+        "colon": ": ",
     },
 }
 

@@ -272,7 +272,8 @@ class Page:
             out += f'<div class="num">{esc(detail)}</div>'
         if f.cause is not None:
             out += f'<div class="num">{esc(self.w("cause", loc=f.cause_location or f.cause))}</div>'
-        basis = f" · {esc(self.w('basis'))}：{esc(rule.basis)}" if rule is not None and rule.basis else ""
+        colon = self.w("colon")
+        basis = f" · {esc(self.w('basis'))}{colon}{esc(rule.basis)}" if rule is not None and rule.basis else ""
         return out + f'<div class="why">{esc(self.w("rule"))} <code>{esc(f.rule)}</code>{basis}</div>'
 
     def render_finding(self, index: int, f: Finding) -> str:
@@ -307,7 +308,10 @@ class Page:
         if not skipped:
             return ""
         zh = self.lang == "zh"
-        items = "".join(f"<li><code>{esc(s.rule)}</code>：{esc(s.reason if zh else s.reason_en)}</li>" for s in skipped)
+        colon = self.w("colon")
+        items = "".join(
+            f"<li><code>{esc(s.rule)}</code>{colon}{esc(s.reason if zh else s.reason_en)}</li>" for s in skipped
+        )
         summary = esc(self.w("skipped", n=len(skipped)))
         return f'<details class="skipped"><summary>{summary}</summary><ul>{items}</ul></details>'
 
