@@ -215,7 +215,7 @@ class Page:
         items = [
             f'<span><span class="sw {s}">{ICON[s]}</span>{esc(self.w(s))}</span>' for s in ("error", "warning", "info")
         ]
-        items.append(f'<span><span class="sw rel">↔</span>{esc(self.w("legend_rel"))}</span>')
+        items.append(f'<span><span class="sw related">↔</span>{esc(self.w("legend_rel"))}</span>')
         return f'<div class="legend" aria-label="{esc(self.w("legend"))}">{"".join(items)}</div>'
 
     def groups(self) -> list[tuple[str, str]]:
