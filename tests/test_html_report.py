@@ -264,9 +264,11 @@ def test_english_and_hostile_text(browser: Any, seed: tuple[Report, Any]) -> Non
         loaded.page.close()
 
 
-def test_screenshots_are_current(loaded: Loaded) -> None:
-    """The screenshots in docs/ are of this report (regenerate: python -m tests.tools.report_screenshots)."""
+def test_the_screenshots_are_in_docs() -> None:
+    """The README and docs/CLI.md show these (taken by tests/tools/report_screenshots.py)."""
     docs = Path(__file__).resolve().parents[1] / "docs"
     for name in ("report-seed-zh.png", "report-seed-en.png", "report-seed-cells.png"):
         data = (docs / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+    readme = (docs.parent / "README.md").read_text(encoding="utf-8")
+    assert "](docs/report-seed-zh.png)" in readme and "report-seed-cells.png" in (docs / "CLI.md").read_text("utf-8")
