@@ -23,7 +23,7 @@ import click
 from ._version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMATS = ("text", "json", "sarif", "junit")
+FORMATS = ("text", "json", "sarif", "junit", "html")
 MAX_BYTES_CEILING = 1024**3  # no disclosure comes near 1 GiB; a larger limit is a typo
 
 
