@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO, Any
-from xml.etree.ElementTree import Element, ParseError, iterparse
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser, iterparse
 
 from ..errors import InputError
 
@@ -199,23 +199,61 @@ def format_places(code: str) -> int | None:
     return len(match.group(1)) if match else 0
 
 
-def _read_sheet(stream: IO[bytes], data: SheetData, strings: list[str], places: list[int | None],
-                budget: list[int], path: str) -> None:
-    for _, elem in iterparse(stream, events=("end",)):
-        tag = _local(elem.tag)
-        if tag == "row":
+_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_ROW = {f"{{{ns}}}row" for ns in _NAMESPACES} | {"row"}
+_SHEET_DATA = {f"{{{ns}}}sheetData" for ns in _NAMESPACES} | {"sheetData"}
+_MERGE = {f"{{{ns}}}mergeCell" for ns in _NAMESPACES} | {"mergeCell"}
+
+
+def _read_sheet(
+    stream: IO[bytes], data: SheetData, strings: list[str], places: list[int | None], budget: list[int], path: str
+) -> None:
+    holder: Element | None = None  # sheetData: emptied after every row, so memory stays flat
+    for event, elem in _events(stream):
+        tag = elem.tag
+        if event == "start":
+            if tag in _SHEET_DATA:
+                holder = elem
+        elif tag in _ROW:
             if elem.get("hidden") in ("1", "true"):
                 data.hidden_rows.add(int(elem.get("r", "0")))
             for c in elem:
-                cell = _cell(c, strings, places)
-                if cell is not None:
-                    budget[0] -= 1
-                    if budget[0] < 0:
-                        raise WorkbookError(f"{path}: more than {_MAX_CELLS:,} filled cells; refused")
-                    data.cells.setdefault(cell.row, {})[cell.col] = cell
-            elem.clear()
-        elif tag == "mergeCell":
+                if len(c):  # a formatted cell with nothing in it has no child
+                    _keep(_cell(c, strings, places), data, budget, path)
+            (holder if holder is not None else elem).clear()
+        elif tag in _MERGE:
             data.merged.append(_range(elem.get("ref", "")))
+
+
+# Cells and rows that hold nothing (formatted but empty): dropped from the text before it is parsed,
+# so a million of them cost one pass of a regular expression. A self-closing ``<c …/>`` has no value.
+_EMPTY_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*/>|<(?:\w+:)?row\b[^>]*/>")
+_EMPTY_ROW = re.compile(rb"<((?:\w+:)?row)\b[^>]*>\s*</\1>")
+
+
+def _events(stream: IO[bytes]) -> Iterator[tuple[str, Element]]:
+    parser = XMLPullParser(events=("start", "end"))
+    tail = b""
+    while True:
+        chunk = stream.read(1 << 20)
+        buf = tail + chunk
+        cut = max(buf.rfind(b"<"), 0) if chunk else len(buf)
+        head, tail = buf[:cut], buf[cut:]
+        parser.feed(_EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", head)))
+        yield from parser.read_events()  # type: ignore[misc]
+        if not chunk:
+            break
+    parser.close()
+    yield from parser.read_events()  # type: ignore[misc]
+
+
+def _keep(cell: Cell | None, data: SheetData, budget: list[int], path: str) -> None:
+    if cell is None:
+        return
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise WorkbookError(f"{path}: more than {_MAX_CELLS:,} filled cells; refused")
+    data.cells.setdefault(cell.row, {})[cell.col] = cell
 
 
 _REF = re.compile(r"([A-Z]+)(\d+)")
