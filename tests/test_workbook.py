@@ -87,9 +87,10 @@ def test_a_cell_names_the_sheet_and_the_cell_the_value_came_from(tmp_path: Path)
     assert Decimal(str(wb[sheet][cell].value)) == Decimal("2314.68")
     assert intake.cells["/tables/general_budget_expenditure/rows/0/code"].startswith("一般公共预算支出表!A")
     # a pointer below a value, or a key the document lacks, is placed at its nearest ancestor's cell
-    assert intake.cell_of("/tables/general_budget_expenditure/rows/0/nonexistent") == intake.cells[
-        "/tables/general_budget_expenditure/rows/0"
-    ]
+    assert (
+        intake.cell_of("/tables/general_budget_expenditure/rows/0/nonexistent")
+        == intake.cells["/tables/general_budget_expenditure/rows/0"]
+    )
 
 
 def _fill_template_like(template: Path, filled: Path, out: Path) -> None:
@@ -138,7 +139,9 @@ def test_the_template_is_a_blank_form_of_the_profile(tmp_path: Path) -> None:
     assert [ws.cell(row=4, column=c).value for c in (1, 2, 3)] == ["类", "款", "项"]
     assert any(str(m) == "A3:C3" for m in ws.merged_cells.ranges)
     total = next(r for r in range(5, 10) if ws.cell(row=r, column=1).value == "合计")
-    assert ws.cell(row=total, column=5).number_format == "#,##0.00" and not ws.cell(row=total, column=5).protection.locked
+    assert (
+        ws.cell(row=total, column=5).number_format == "#,##0.00" and not ws.cell(row=total, column=5).protection.locked
+    )
     perf = wb["项目支出绩效目标表"]
     formulas = {dv.formula1 for dv in perf.data_validations.dataValidation}
     assert any("选项" in f for f in formulas) and len(formulas) == 3  # 一级、二级指标 and 指标值类型
@@ -159,7 +162,9 @@ def test_the_template_is_a_blank_form_of_the_profile(tmp_path: Path) -> None:
         ("2314.681", 2, False, Decimal("2314.681")),  # typed with a decimal more: kept, the precision rule reports it
     ],
 )
-def test_numbers_are_read_as_the_exact_figure_shown(text: str, places: int | None, formula: bool, expected: Any) -> None:
+def test_numbers_are_read_as_the_exact_figure_shown(
+    text: str, places: int | None, formula: bool, expected: Any
+) -> None:
     value = number(text, places, formula)
     assert value == expected and type(value) is type(expected) and str(value) == str(expected)
 
@@ -178,7 +183,9 @@ def test_cli_converts_both_ways_and_validates_a_workbook(tmp_path: Path) -> None
     result = runner.invoke(main, ["convert", str(book), "-o", str(back), "--cells", str(cells)])
     assert result.exit_code == 0, result.output
     assert canonical(read(back).document) == canonical(read(CLEAN).document)
-    assert json.loads(cells.read_text(encoding="utf-8"))["/tables/summary/income/grand_total"].startswith("部门收支总表!B")
+    assert json.loads(cells.read_text(encoding="utf-8"))["/tables/summary/income/grand_total"].startswith(
+        "部门收支总表!B"
+    )
     report = runner.invoke(main, ["validate", "--format", "json", str(book)])
     findings = json.loads(report.output)["documents"][0]["findings"]
     assert findings and all("!" in f["cell"] for f in findings)

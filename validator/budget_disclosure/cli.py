@@ -562,5 +562,6 @@ def template(profile: str, year: int | None, output: str) -> None:
 
     spec = _spec_or_exit()
     if profile not in spec.profiles:
-        raise click.BadParameter(f"unknown profile {profile!r}; known: {', '.join(spec.profiles)}", param_hint="--profile")
+        known = ", ".join(spec.profiles)
+        raise click.BadParameter(f"unknown profile {profile!r}; known: {known}", param_hint="--profile")
     sys.exit(write_template(profile, year, output))

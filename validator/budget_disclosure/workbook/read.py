@@ -87,10 +87,8 @@ def read_sheets(spec: Spec, sheets: list[SheetData]) -> Intake:
         ctx = _Ctx(spec, intake, sheet)
         _fill_merged(ctx)
         _report_cell_errors(ctx)
-        if sheet.name == DOC_SHEET:
-            _lines(ctx, doc, node_for(spec, "document"), "", sorted(sheet.cells), 1)
-        elif sheet.name == NARRATIVE_SHEET:
-            _lines(ctx, doc, node_for(spec, "document"), "", sorted(sheet.cells), 1)
+        if sheet.name in (DOC_SHEET, NARRATIVE_SHEET):
+            _lines(ctx, doc, node_for(spec, "document"), "", sorted(sheet.cells))
         else:
             _table_sheet(ctx, doc)
     if doc:
@@ -102,10 +100,17 @@ def _report_cell_errors(ctx: _Ctx) -> None:
     for r, row in ctx.sheet.rows():
         for c, cell in row.items():
             if cell.error == "formula-uncached":
-                ctx.problem(r, c, f"公式“={cell.formula}”没有计算结果（保存前请在表格软件中重新计算）",
-                            f"formula ={cell.formula} has no cached value (recalculate and save the workbook)", "formula")
+                ctx.problem(
+                    r,
+                    c,
+                    f"公式“={cell.formula}”没有计算结果（保存前请在表格软件中重新计算）",
+                    f"formula ={cell.formula} has no cached value (recalculate and save the workbook)",
+                    "formula",
+                )
             elif cell.error == "error-value":
-                ctx.problem(r, c, f"单元格是错误值 {cell.value}", f"the cell holds the error value {cell.value}", "formula")
+                ctx.problem(
+                    r, c, f"单元格是错误值 {cell.value}", f"the cell holds the error value {cell.value}", "formula"
+                )
 
 
 def _fill_merged(ctx: _Ctx) -> None:
@@ -115,8 +120,12 @@ def _fill_merged(ctx: _Ctx) -> None:
         top = cells.get(r1, {}).get(c1)
         if top is None or not isinstance(top.value, str):
             if top is not None and r1 > 2 and (r2 > r1 or c2 > c1):
-                ctx.problem(r1, c1, "合并单元格跨越了数字单元格：请取消合并，每格填写自己的数",
-                            "a merged cell spans figures: unmerge it and fill each cell")
+                ctx.problem(
+                    r1,
+                    c1,
+                    "合并单元格跨越了数字单元格：请取消合并，每格填写自己的数",
+                    "a merged cell spans figures: unmerge it and fill each cell",
+                )
             continue
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
@@ -138,8 +147,12 @@ def _table_sheet(ctx: _Ctx, doc: dict[str, Any]) -> None:
     tid = match_sheet(ctx.spec, sheet.name, title, profile)
     if tid is None:
         expected = "、".join(sheet_name(ctx.spec, t) for t in ctx.spec.tables)
-        ctx.problem(1, 1, f"无法判断这张工作表是哪张表（标题“{title or ''}”）；应为：{expected}",
-                    f"cannot tell which table this sheet holds (title {title!r}); expected one of: {expected}")
+        ctx.problem(
+            1,
+            1,
+            f"无法判断这张工作表是哪张表（标题“{title or ''}”）；应为：{expected}",
+            f"cannot tell which table this sheet holds (title {title!r}); expected one of: {expected}",
+        )
         return
     tables = doc.setdefault("tables", {})
     if tid in tables:
@@ -158,10 +171,10 @@ def _table_sheet(ctx: _Ctx, doc: dict[str, Any]) -> None:
         if text is not None and text.startswith("单位名称："):
             table["unit_name"] = text.removeprefix("单位名称：").strip() or None
             ctx.mark(base + "/unit_name", 2, c)
-    _lines(ctx, table, node_for(ctx.spec, tid), base, [r for r in rows if r > 2], 1)
+    _lines(ctx, table, node_for(ctx.spec, tid), base, [r for r in rows if r > 2])
 
 
-def _lines(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[int], start: int) -> None:
+def _lines(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[int]) -> None:
     """Read lines, grids and notes from ``rows`` into ``target`` (the object at ``base``)."""
     cells = ctx.sheet.cells
     i = 0
@@ -181,8 +194,12 @@ def _lines(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[
             _line(ctx, target, node, base, r, a)
             i += 1
         else:
-            ctx.problem(r, min(row), "这一行没有标签（A 列为空），无法判断它属于哪一栏",
-                        "this line has no label in column A; cannot tell what it is")
+            ctx.problem(
+                r,
+                min(row),
+                "这一行没有标签（A 列为空），无法判断它属于哪一栏",
+                "this line has no label in column A; cannot tell what it is",
+            )
             i += 1
 
 
@@ -255,8 +272,12 @@ def _line(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, r: int, labe
     if extra:
         ctx.problem(r, extra[0], f"“{label}”一行在 B 列之后还有内容", f"the line {label!r} has content beyond column B")
     if not _place(target, path, value, container):
-        ctx.problem(r, 1, f"标签“{label}”与已读内容冲突（编号不连续或层次不符）",
-                    f"the label {label!r} does not fit what was read (an item number out of order?)")
+        ctx.problem(
+            r,
+            1,
+            f"标签“{label}”与已读内容冲突（编号不连续或层次不符）",
+            f"the label {label!r} does not fit what was read (an item number out of order?)",
+        )
         return
     ctx.mark(base + "/" + "/".join(jp.escape(str(p)) for p in path), r, 2 if cell is not None else 1)
 
@@ -408,7 +429,9 @@ def _grid_row(
     known = {*cols.keys, *(g + k for g in cols.codes for k in range(3))}
     for c in row:
         if c not in known and row[c].value is not None:
-            ctx.problem(r, c, "这个单元格不在任何有表头的栏中（列错位？）", "this cell is under no header (shifted columns?)")
+            ctx.problem(
+                r, c, "这个单元格不在任何有表头的栏中（列错位？）", "this cell is under no header (shifted columns?)"
+            )
     order = list(props)
     ordered = {k: record[k] for k in order if k in record}
     ordered.update({k: v for k, v in record.items() if k not in ordered})

@@ -278,8 +278,12 @@ def _merge_levels(
             here = [items[i].get(k) for k in ("level1", "level2")[: depth + 1]] if i < len(items) else None
             if here != run or any(not isinstance(v, str) for v in run):
                 if i - start > 1 and all(isinstance(v, str) for v in run):
-                    sheet.ws.merge_cells(start_row=first + start, start_column=col, end_row=first + i - 1, end_column=col)
-                    sheet.ws.cell(row=first + start, column=col).alignment = Alignment(vertical="center", wrap_text=True)
+                    sheet.ws.merge_cells(
+                        start_row=first + start, start_column=col, end_row=first + i - 1, end_column=col
+                    )
+                    sheet.ws.cell(row=first + start, column=col).alignment = Alignment(
+                        vertical="center", wrap_text=True
+                    )
                 start = i
 
 

@@ -199,7 +199,10 @@ def format_places(code: str) -> int | None:
     return len(match.group(1)) if match else 0
 
 
-_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
 _ROW = {f"{{{ns}}}row" for ns in _NAMESPACES} | {"row"}
 _SHEET_DATA = {f"{{{ns}}}sheetData" for ns in _NAMESPACES} | {"sheetData"}
 _MERGE = {f"{{{ns}}}mergeCell" for ns in _NAMESPACES} | {"mergeCell"}
@@ -232,7 +235,7 @@ _EMPTY_ROW = re.compile(rb"<((?:\w+:)?row)\b[^>]*>\s*</\1>")
 
 
 def _events(stream: IO[bytes]) -> Iterator[tuple[str, Element]]:
-    parser = XMLPullParser(events=("start", "end"))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
     tail = b""
     while True:
         chunk = stream.read(1 << 20)
