@@ -52,7 +52,11 @@ def test_json_to_workbook_to_json_is_identical(path: Path, tmp_path: Path) -> No
     assert canonical(round_trip(document, tmp_path)) == canonical(document)
 
 
-@settings(max_examples=int(os.environ.get("WORKBOOK_EXAMPLES", "8")))
+@settings(
+    max_examples=int(
+        os.environ.get("WORKBOOK_EXAMPLES", {"ci": 30}.get(os.environ.get("HYPOTHESIS_PROFILE", "dev"), 8))
+    )
+)
 @given(st.data())
 def test_round_trip_of_generated_documents(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
     document = data.draw(documents(), label="document")

@@ -4,6 +4,7 @@ silently dropped value, memory bounded (issue 13, "Bad input")."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -205,3 +206,62 @@ def _peak_kib(path: Path) -> int:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env, check=True)
     return int(done.stdout.strip())
+
+
+def test_a_workbook_over_max_bytes_is_not_opened(seed_book: Path) -> None:
+    result = _cli("validate", "--format", "json", "--max-bytes", "1000", str(seed_book))
+    findings = json.loads(result.output)["documents"][0]["findings"]
+    assert result.exit_code == 1 and [f["rule"] for f in findings] == ["input.too-large"]
+
+
+def test_several_tables_on_one_sheet_one_after_another(seed_book: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(seed_book)
+    target, source = wb[GB], wb["政府性基金预算支出表"]
+    offset = target.max_row + 2
+    for row in source.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                target.cell(row=cell.row + offset, column=cell.column, value=cell.value)
+    del wb["政府性基金预算支出表"]
+    target.title = "支出表"  # the sheet's name is no table's: each table is known by its title row
+    wb.save(tmp_path / "one-sheet.xlsx")
+    intake = read_intake(tmp_path / "one-sheet.xlsx")
+    assert intake.problems == []
+    assert intake.document == read(SEED).document
+    assert intake.cells["/tables/government_fund_expenditure/title"] == f"支出表!A{offset + 1}"
+
+
+def test_a_title_the_form_does_not_use_is_read_and_reported(seed_book: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(seed_book)
+    wb[GB]["A1"] = "2024年支出明细"
+    wb.save(tmp_path / "title.xlsx")
+    report = validate_workbook(tmp_path / "title.xlsx")
+    titles = [f for f in report.findings if f.pointer == "/tables/general_budget_expenditure/title"]
+    assert titles and titles[0].cell == f"{GB}!A1"
+
+
+def test_class_codes_in_one_column_or_with_the_class_printed_once(seed_book: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(seed_book)
+    ws = wb[GB]
+    r = _first_data_row(ws)
+    assert [ws.cell(row=r + 1, column=c).value for c in (1, 2, 3)] == ["215", "05", None]
+    ws.cell(row=r + 1, column=1).value = None  # the 款 row prints only its 款
+    ws.cell(row=r + 2, column=1).value = None  # the 项 row prints only 款 and 项
+    ws.cell(row=r + 2, column=2).value = 5  # typed as a number: the leading zero is the column's
+    wb.save(tmp_path / "printed.xlsx")
+    assert read_intake(tmp_path / "printed.xlsx").document == read(SEED).document
+
+    wb = openpyxl.load_workbook(seed_book)
+    ws = wb[GB]
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row == 3:
+            ws.unmerge_cells(str(merged))
+    for row in range(r, ws.max_row + 1):
+        parts = [ws.cell(row=row, column=c).value for c in (1, 2, 3)]
+        if isinstance(parts[0], str) and parts[0].isdigit():
+            ws.cell(row=row, column=1).value = int("".join(p for p in parts if p))  # one code, typed as a number
+    ws.delete_cols(2, 2)
+    ws.delete_rows(4)
+    wb.save(tmp_path / "one-column.xlsx")
+    intake = read_intake(tmp_path / "one-column.xlsx")
+    assert intake.problems == [] and intake.document == read(SEED).document

@@ -241,6 +241,9 @@ def _validate(job: Job, options: Options) -> DocResult:
     if job.path is not None and job.path.lower().endswith((".xlsx", ".xlsm", ".xls")):
         from .workbook import validate_workbook
 
+        if os.path.getsize(job.path) > options.limits.max_bytes:
+            return DocResult(job, _too_large(job, options), {})
+
         workbook_report = validate_workbook(
             job.path,
             name=job.source,

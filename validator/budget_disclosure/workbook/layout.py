@@ -16,6 +16,7 @@ key itself), so the layout reads back to exactly the JSON it was written from.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,9 @@ class Node:
         self.own = schema
         self.parts: list[tuple[Mapping[str, Any], str]] = []
         self._gather(schema, uri, 0)
+        self._props: dict[str, Node] | None = None
+        self._items: list[Node | None] = []
+        self._shape: Shape | None = None
 
     def _gather(self, schema: Any, uri: str, depth: int) -> None:
         if not isinstance(schema, Mapping) or depth > 12:
@@ -85,6 +89,11 @@ class Node:
         return None
 
     def properties(self) -> dict[str, Node]:
+        if self._props is None:
+            self._props = self._properties()
+        return self._props
+
+    def _properties(self) -> dict[str, Node]:
         out: dict[str, Node] = {}
         for schema, uri in self.parts:
             for key, sub in (schema.get("properties") or {}).items():
@@ -93,12 +102,21 @@ class Node:
         return out
 
     def items(self) -> Node | None:
-        for schema, uri in self.parts:
-            if isinstance(schema.get("items"), Mapping):
-                return Node(self.spec, schema["items"], uri)
-        return None
+        if not self._items:
+            found = None
+            for schema, uri in self.parts:
+                if isinstance(schema.get("items"), Mapping):
+                    found = Node(self.spec, schema["items"], uri)
+                    break
+            self._items.append(found)
+        return self._items[0]
 
     def shape(self) -> Shape:
+        if self._shape is None:
+            self._shape = self._get_shape()
+        return self._shape
+
+    def _get_shape(self) -> Shape:
         amount = any(s.get("x-amount") for s, _ in self.parts)
         integer = any(s.get("type") == "integer" for s, _ in self.parts)
         code = any(u.endswith("common.json") and s.get("title") == "功能分类科目编码" for s, u in self.parts)
@@ -129,8 +147,9 @@ def _resolve(spec: Spec, ref: str, uri: str) -> tuple[Any, str]:
     return node, target_uri
 
 
+@functools.lru_cache(maxsize=64)
 def node_for(spec: Spec, part: str) -> Node:
-    """The schema node of a table id, or of ``document``/``metadata``/``narrative``."""
+    """The schema node of a table id, or of ``document``/``metadata``/``narrative`` (one per spec)."""
     if part in spec.tables:
         info = spec.tables[part]
         return Node(spec, spec.schemas[info.uri], info.uri)

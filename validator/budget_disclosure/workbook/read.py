@@ -140,38 +140,71 @@ def _text(cell: Cell | None) -> str | None:
 
 
 def _table_sheet(ctx: _Ctx, doc: dict[str, Any]) -> None:
+    """One table per sheet, or several one after another, each starting at its title row."""
     sheet = ctx.sheet
-    first = sheet.cells.get(1, {})
-    title = _text(first.get(1))
     profile = doc.get("profile") if isinstance(doc.get("profile"), str) else None
-    tid = match_sheet(ctx.spec, sheet.name, title, profile)
-    if tid is None:
-        expected = "、".join(sheet_name(ctx.spec, t) for t in ctx.spec.tables)
-        ctx.problem(
-            1,
-            1,
-            f"无法判断这张工作表是哪张表（标题“{title or ''}”）；应为：{expected}",
-            f"cannot tell which table this sheet holds (title {title!r}); expected one of: {expected}",
-        )
-        return
+    rows = sorted(sheet.cells)
+    heads = [(r, t) for r in rows if (t := _title_of(ctx, sheet.cells[r], profile)) is not None]
+    first_title = _text(sheet.cells.get(1, {}).get(1))
+    first = match_sheet(ctx.spec, sheet.name, first_title, profile)
+    if not heads or heads[0][0] != (rows[0] if rows else 1):
+        if first is None:
+            expected = "、".join(sheet_name(ctx.spec, t) for t in ctx.spec.tables)
+            ctx.problem(
+                rows[0] if rows else 1,
+                1,
+                f"无法判断这张工作表是哪张表（标题“{first_title or ''}”）；应为：{expected}",
+                f"cannot tell which table this sheet holds (title {first_title!r}); expected one of: {expected}",
+            )
+            return
+        heads.insert(0, (1 if 1 in sheet.cells and _single_text(sheet.cells[1]) else 0, first))
+    elif first is not None:
+        heads[0] = (heads[0][0], first)
+    for k, (r, tid) in enumerate(heads):
+        stop = heads[k + 1][0] if k + 1 < len(heads) else (rows[-1] + 1 if rows else 1)
+        _table_block(ctx, doc, tid, r, [x for x in rows if r <= x < stop and x != r])
+
+
+def _title_of(ctx: _Ctx, row: Mapping[int, Cell], profile: str | None) -> str | None:
+    """The table a row is the title of: one text (repeated only by a merge) that ends in a table's title."""
+    text = _single_text(row)
+    if text is None or SEP.strip() in text or text.startswith(("注：", "【", "单位")):
+        return None
+    return match_sheet(ctx.spec, "", text, profile)
+
+
+def _single_text(row: Mapping[int, Cell]) -> str | None:
+    """The text of a row that holds one text in column A (repeated only by a merge), else None."""
+    texts = {_text(c) for c in row.values()}
+    return texts.pop() if len(texts) == 1 and 1 in row else None
+
+
+def _table_block(ctx: _Ctx, doc: dict[str, Any], tid: str, title_row: int, rows: list[int]) -> None:
     tables = doc.setdefault("tables", {})
+    at = title_row or (rows[0] if rows else 1)
     if tid in tables:
-        ctx.problem(1, 1, f"表“{tid}”已在另一张工作表中读到", f"table {tid} was already read from another sheet")
+        ctx.problem(at, 1, f"表“{tid}”已在前面读到过", f"table {tid} was already read before")
         return
     table: dict[str, Any] = {}
     tables[tid] = table
     base = f"/tables/{tid}"
-    ctx.mark(base, 1, 1)
+    ctx.mark(base, at, 1)
+    title = _text(ctx.sheet.cells.get(title_row, {}).get(1)) if title_row else None
     if title is not None:
         table["title"] = title
-        ctx.mark(base + "/title", 1, 1)
-    rows = sorted(r for r in sheet.cells if r >= 2)
-    for c, cell in sheet.cells.get(2, {}).items():
+        ctx.mark(base + "/title", title_row, 1)
+    unit_row = next((r for r in rows[:1] if _is_unit_line(ctx.sheet.cells[r])), 0)
+    for c, cell in ctx.sheet.cells.get(unit_row, {}).items():
         text = _text(cell)
         if text is not None and text.startswith("单位名称："):
             table["unit_name"] = text.removeprefix("单位名称：").strip() or None
-            ctx.mark(base + "/unit_name", 2, c)
-    _lines(ctx, table, node_for(ctx.spec, tid), base, [r for r in rows if r > 2])
+            ctx.mark(base + "/unit_name", unit_row, c)
+    _lines(ctx, table, node_for(ctx.spec, tid), base, [r for r in rows if r != unit_row])
+
+
+def _is_unit_line(row: Mapping[int, Cell]) -> bool:
+    texts = [_text(c) for c in row.values()]
+    return bool(texts) and all(t is not None and t.startswith(("单位名称：", "单位：")) for t in texts)
 
 
 def _lines(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[int]) -> None:
@@ -329,6 +362,7 @@ class _Columns:
     keys: dict[int, str] = field(default_factory=dict)  # column → key
     codes: dict[int, str] = field(default_factory=dict)  # first column of a 类/款/项 group → key
     first: int = 1
+    above: dict[int, list[str | None]] = field(default_factory=dict)  # the 类 and 款 of the rows above
 
 
 def _header_columns(ctx: _Ctx, r: int, items: Node | None) -> tuple[_Columns, int]:
@@ -418,7 +452,7 @@ def _grid_row(
     for c, key in cols.codes.items():
         if is_total and key not in total_props:
             continue
-        code = _code(row, c)
+        code = _code(row, c, cols.above.setdefault(c, [None, None]))
         if code is not ABSENT:
             record[key] = code
     for c, key in cols.keys.items():
@@ -445,8 +479,10 @@ def _labelled_total(row: Mapping[int, Cell], cols: _Columns, total_props: Mappin
     return any(_text(row.get(c)) == "合计" for c in labels)
 
 
-def _code(row: Mapping[int, Cell], c: int) -> Any:
-    parts = []
+def _code(row: Mapping[int, Cell], c: int, above: list[str | None]) -> Any:
+    """类/款/项 joined into one code. A 款 printed without its 类 (or a 项 without 类 and 款) takes them
+    from the rows above, as the forms print them (docs/DATA_MODEL.md §7.1)."""
+    parts: list[str | None] = []
     for k in range(3):
         cell = row.get(c + k)
         value = cell.value if cell is not None else None
@@ -454,7 +490,14 @@ def _code(row: Mapping[int, Cell], c: int) -> Any:
             return ABSENT
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value).zfill(3 if k == 0 else 2)
-        parts.append(value if isinstance(value, str) else None if value is None else str(value))
+        parts.append(value.strip() or None if isinstance(value, str) else None if value is None else str(value))
     if all(p is None for p in parts):
         return None
+    for k in (0, 1):
+        if parts[k] is None and any(parts[k + 1 :]):
+            parts[k] = above[k]
+        elif parts[k] is not None:
+            above[k] = parts[k]
+            if k == 0:
+                above[1] = None
     return "".join(p for p in parts if p is not None)

@@ -11,6 +11,7 @@ that says what to do.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -58,13 +59,22 @@ class SheetData:
 
 
 def cell_ref(sheet: str, row: int, col: int) -> str:
+    """``一般公共预算支出表!D12``; a sheet name with other characters is quoted as spreadsheets write it."""
+    return f"{_quoted(sheet)}!{column_letters(col)}{row}"
+
+
+@functools.lru_cache(maxsize=256)
+def _quoted(sheet: str) -> str:
+    return sheet if re.fullmatch(r"[\w.]+", sheet) else "'" + sheet.replace("'", "''") + "'"
+
+
+@functools.lru_cache(maxsize=1024)
+def column_letters(col: int) -> str:
     letters = ""
-    n = col
-    while n:
-        n, rem = divmod(n - 1, 26)
+    while col:
+        col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
-    quoted = sheet if re.fullmatch(r"[\w.]+", sheet) else "'" + sheet.replace("'", "''") + "'"
-    return f"{quoted}!{letters}{row}"
+    return letters
 
 
 def _local(tag: str) -> str:
