@@ -13,10 +13,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from budget_disclosure import validate
 from budget_disclosure.cli import main
 from budget_disclosure.reader import read
+from budget_disclosure.spec import get_spec
 from budget_disclosure.workbook import read_intake, save_document, save_template, validate_workbook
 from budget_disclosure.workbook.commands import dumps
 from budget_disclosure.workbook.xlsx import format_places, number
@@ -193,6 +195,8 @@ def test_cli_converts_both_ways_and_validates_a_workbook(tmp_path: Path) -> None
     report = runner.invoke(main, ["validate", "--format", "json", str(book)])
     findings = json.loads(report.output)["documents"][0]["findings"]
     assert findings and all("!" in f["cell"] for f in findings)
+    spec = get_spec()
+    Draft202012Validator(spec.schemas[spec.base_uri + "report.schema.json"]).validate(json.loads(report.output))
     sarif = json.loads(runner.invoke(main, ["validate", "--format", "sarif", str(book)]).output)
     assert all("!" in r["properties"]["cell"] for r in sarif["runs"][0]["results"])
     text = runner.invoke(main, ["validate", str(book)]).output
@@ -204,3 +208,10 @@ def test_cli_converts_both_ways_and_validates_a_workbook(tmp_path: Path) -> None
 def test_cli_convert_refuses_a_pair_of_the_same_kind(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["convert", str(CLEAN), "-o", str(tmp_path / "x.json")])
     assert result.exit_code == 2 and "from .json to .xlsx" in result.output
+
+
+def test_the_library_validates_a_workbook_path(tmp_path: Path) -> None:
+    path = tmp_path / "seed.xlsx"
+    save_document(read(SEED).document, path)
+    report = validate(path)
+    assert _keys(report.findings) == _keys(validate(SEED).findings) and all(f.cell for f in report.findings)
