@@ -124,8 +124,8 @@ def test_a_misspelt_where_field_no_longer_switches_a_rule_off(tmp_path: Path) ->
 FIELDS = {
     "nested where field": (
         "indicators.cost-within-money",
-        "{all: [{field: level2, in: [经济成本指标]}",
-        "{all: [{field: level_2, in: [经济成本指标]}",
+        "{all: [{field: level2, in: [经济成本指标, 成本指标]}",
+        "{all: [{field: level_2, in: [经济成本指标, 成本指标]}",
         "level_2",
     ),
     "unit_field of bounds": (

@@ -35,7 +35,7 @@ AMOUNT = "/tables/income/rows/0/total"
 NARRATIVE = "/narrative/income/total"
 INDICATOR = "/tables/project_performance/units/0/projects/0/indicators/0/value"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
-FORMATS = ("text", "json", "sarif", "junit")
+FORMATS = ("text", "json", "sarif", "junit", "html")
 
 
 def rules_at(report: Report) -> set[tuple[str, str]]:

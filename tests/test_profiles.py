@@ -150,6 +150,10 @@ def test_a_code_list_named_beyond_its_own_years_is_refused(tmp_path: Path) -> No
         ("guizhou-county", 2025, "post-2021", None),
         ("three-public-standalone", 2015, None, None),
         ("three-public-standalone", 2024, None, None),
+        ("anhui-three-public", 2020, None, None),
+        ("hunan-performance-standalone", 2021, "pre-2021-local", None),
+        ("hunan-performance-standalone", 2023, "pre-2021-local", None),
+        ("hunan-performance-standalone", 2024, None, None),
         ("hunan-changsha", None, None, None),
         ("hunan-changsha", True, None, None),
         ("hunan-changsha", "2024", None, None),
@@ -237,6 +241,8 @@ def test_a_year_outside_the_profile_with_stale_titles_is_still_one_finding() -> 
         ("{year}年{unit}部门“三公”经费情况统计表", "2024年部门“三公”经费情况统计表", True),
         ("{year}年{unit}部门“三公”经费情况统计表", "2015年桂林市司法局部门“三公”经费情况统计表", False),
         ("{year}年{unit}部门“三公”经费情况统计表", "桂林市司法局2024年部门“三公”经费情况统计表", False),
+        ("绩效目标申报表(基础设施建设类)({year}年度)", "绩效目标申报表（基础设施建设类）（2024年度）", True),
+        ("{year}年项目支出绩效目标申报表", "2023年项目支出绩效目标申报表", False),
     ],
 )
 def test_title_matching(pattern: str, title: str, ok: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from decimal import Decimal
@@ -215,3 +216,14 @@ def test_the_library_validates_a_workbook_path(tmp_path: Path) -> None:
     save_document(read(SEED).document, path)
     report = validate(path)
     assert _keys(report.findings) == _keys(validate(SEED).findings) and all(f.cell for f in report.findings)
+
+
+def test_the_html_report_of_a_workbook_draws_its_tables_and_names_the_cells(tmp_path: Path) -> None:
+    book = tmp_path / "seed.xlsx"
+    save_document(read(SEED).document, book)
+    result = CliRunner().invoke(main, ["validate", "--format", "html", str(book)])
+    assert result.exit_code == 1
+    cells = {f.cell for f in validate_workbook(book).findings}
+    assert all(html.escape(str(c)) in result.output for c in cells)
+    assert result.output.count('class="xl"') == len(validate_workbook(book).findings)
+    assert "data-cell=" in result.output  # the tables are drawn: findings mark their cells

@@ -23,7 +23,7 @@ import click
 from ._version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMATS = ("text", "json", "sarif", "junit")
+FORMATS = ("text", "json", "sarif", "junit", "html")
 MAX_BYTES_CEILING = 1024**3  # no disclosure comes near 1 GiB; a larger limit is a typo
 
 
@@ -179,7 +179,7 @@ def validate(
         select=select,
         ignore=ignore,
         limits=Limits(max_bytes=max_bytes, max_findings_per_rule=max_findings_per_rule),
-        positions=fmt in ("text", "sarif"),
+        positions=fmt in ("text", "sarif", "json"),
     )
     info = RunInfo(spec, options, Severity(fail_on), lang, color, __version__)
     reporter = REPORTERS[fmt](sink, info)

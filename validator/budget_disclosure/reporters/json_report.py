@@ -39,6 +39,10 @@ def document_dict(result: DocResult) -> dict[str, Any]:
         return {**data, "findings": [], "skipped": []}
     data = result.report.to_dict()
     data.pop("policy", None)
+    # Where the finding's cell is in the submitted text (as the text and SARIF reports give it).
+    for finding in data["findings"]:
+        if "line" not in finding and (at := result.positions.get(finding["pointer"])) is not None:
+            finding["line"], finding["column"] = at
     data["source"] = result.source
     return {"source": data.pop("source"), **data}
 

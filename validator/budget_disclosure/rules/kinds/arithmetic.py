@@ -150,6 +150,8 @@ def _fmt(value: Decimal) -> str:
 class TermRef:
     bound: BoundRef
     weight: Decimal
+    # Stand-ins where the reference designates no cell (a narrative that gives a figure only by its parts).
+    otherwise: tuple[BoundRef, ...] = ()
 
 
 def bind_terms(spec: Any, items: list[Any]) -> tuple[TermRef, ...]:
@@ -159,7 +161,8 @@ def bind_terms(spec: Any, items: list[Any]) -> tuple[TermRef, ...]:
             out.append(TermRef(bind_ref(spec.labels, item), ONE))
         else:
             weight = Decimal(item.get("weight", 1))
-            out.append(TermRef(bind_ref(spec.labels, item["ref"]), ONE if weight == 1 else weight))
+            otherwise = tuple(bind_ref(spec.labels, ref) for ref in item.get("otherwise", ()))
+            out.append(TermRef(bind_ref(spec.labels, item["ref"]), ONE if weight == 1 else weight, otherwise))
     return tuple(out)
 
 
@@ -168,7 +171,11 @@ def side(ctx: Context, terms: tuple[TermRef, ...]) -> tuple[Terms, bool]:
     out: Terms = []
     for term in terms:
         weight = term.weight
-        out.extend((cell, weight) for cell in ctx.cells(term.bound))
+        cells = ctx.cells(term.bound)
+        if not cells and term.otherwise:
+            # The figure itself is not given: its parts stand in for it (each absent one adds nothing).
+            cells = [cell for bound in term.otherwise for cell in ctx.cells(bound)]
+        out.extend((cell, weight) for cell in cells)
     return out, bool(out)
 
 
@@ -353,8 +360,18 @@ def kind_group_sum(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     """For every scope object (a unit, a project group): its total field equals the sum of its items' field."""
     p: GroupSum = compiled.prepared
     for ptr, obj in ctx.resolve(p.scope):
-        if not isinstance(obj, dict) or p.total not in obj or p.items[0].name not in obj:
-            continue  # no total, or the form prints no such items at all (an absent list, not an empty one)
+        if not isinstance(obj, dict) or p.items[0].name not in obj:
+            continue  # the form prints no such items at all (an absent list, not an empty one)
+        if p.total not in obj:
+            # The form prints no subtotal for this object (a one-project table names only its unit): nothing
+            # to compare the items with, and no total is ever computed in its place.
+            title = p.scope.node.props[p.total].title if p.total in p.scope.node.props else None
+            shown = title or p.total
+            ctx.not_verifiable(
+                f"表样未印「{shown}」，其与所含各项之和的核对无法验证",
+                f"the form prints no {p.total} ({shown}), so its sum over the items cannot be verified",
+            )
+            continue
         total = ctx.cell(f"{ptr}/{p.total}", obj[p.total])
         cells = [
             ctx.cell(f"{iptr}/{p.field}", item[p.field])
