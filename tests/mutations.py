@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from hypothesis import assume
@@ -43,7 +44,7 @@ class Mutation:
     document: Any
     check: Check
     options: dict[str, Any] | None = None
-    raw: bytes | None = None  # for input rules: the bytes to validate instead of the document
+    raw: bytes | str | None = None  # for input rules: the bytes (or a workbook's path) to validate instead
 
 
 def run_engine(document: Any, strict: bool = False) -> RunResult:
@@ -1034,9 +1035,36 @@ def _input(rule_id: str, doc: Any, data: Any) -> Mutation:
             set_at(doc, "/tables/summary/income/grand_total", value),
             lambda f: f.pointer == "/tables/summary/income/grand_total",
         )
+    if rule_id in ("input.workbook-formula", "input.workbook-layout"):
+        return _workbook_mutation(rule_id, doc, data)
     if rule_id == "input.invalid-value":
         return Mutation(set_at(doc, "/metadata/unit_name", object()), lambda f: f.pointer == "/metadata/unit_name")
     raise AssertionError(f"no mutation for {rule_id}")
+
+
+def _workbook_mutation(rule_id: str, doc: Any, data: Any) -> Mutation:
+    """The document as a workbook, with a formula that has no cached value in an amount cell of 一般公共
+    预算支出表, or a sheet that no table matches."""
+    import tempfile
+
+    import openpyxl
+
+    from budget_disclosure.workbook import save_document
+
+    path = Path(tempfile.mkdtemp(prefix="bd-kill-")) / "doc.xlsx"
+    save_document(doc, path)
+    wb = openpyxl.load_workbook(path)
+    if rule_id == "input.workbook-formula":
+        ws = wb["一般公共预算支出表"]
+        row = data.draw(st.integers(5, max(5, ws.max_row - 2)), label="row")
+        ws.cell(row=row, column=5, value="=1+1")
+        where = f"一般公共预算支出表!E{row}"
+    else:
+        name = data.draw(st.sampled_from(["草稿", "Sheet1", "备注"]), label="sheet")
+        wb.create_sheet(name)["A1"] = "随手记的数"
+        where = f"{name}!A1"
+    wb.save(path)
+    return Mutation(doc, lambda f: f.cell == where, raw=str(path))
 
 
 def mutate(rule_id: str, document: Any, data: Any) -> Mutation:

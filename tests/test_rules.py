@@ -45,6 +45,11 @@ UNIT_TESTED = {
     "input.too-many-schema-findings": (
         "tests/test_limits.py::test_the_schema_layer_explains_at_most_the_cap_and_says_where_it_stopped"
     ),
+    # Workbook intake (a JSON example cannot hold a formula or a stray sheet).
+    "input.workbook-formula": (
+        "tests/test_workbook_bad.py::test_a_formula_uses_its_cached_value_and_one_without_is_a_finding"
+    ),
+    "input.workbook-layout": "tests/test_workbook_bad.py::test_a_sheet_no_table_matches_is_reported_not_guessed",
 }
 
 

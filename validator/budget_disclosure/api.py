@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import PurePath
 from typing import Any
 
 from . import pointer as jp
@@ -74,7 +75,9 @@ def validate(
 ) -> Report:
     """Validate one disclosure and return its report.
 
-    ``source`` is a parsed document (a dict), a path, bytes, a binary file object or JSON text.
+    ``source`` is a parsed document (a dict), a path, bytes, a binary file object or JSON text; a path
+    ending in ``.xlsx`` is read as an Excel workbook (``budget_disclosure.workbook``), and each finding
+    then names its ``cell``.
     ``profile`` overrides the profile the document names. ``strict_arithmetic`` compares amounts
     exactly instead of within their rounding envelopes. ``select``/``ignore`` filter rule ids or
     groups (a ``ValueError`` names an unknown one; input and schema findings are always reported).
@@ -82,6 +85,11 @@ def validate(
     spec raises ``SpecError``.
     """
     spec = spec or get_spec()
+    if isinstance(source, (str, PurePath)) and str(source).lower().endswith((".xlsx", ".xlsm", ".xls")):
+        from .workbook import validate_workbook  # an Excel workbook: read into the document, cells kept
+
+        options = {"profile": profile, "strict_arithmetic": strict_arithmetic, "limits": limits}
+        return validate_workbook(str(source), spec=spec, name=name, select=select, ignore=ignore, **options)
     selector = Selector(select, ignore)
     wrong = selector.problems(spec)
     if wrong:

@@ -238,6 +238,22 @@ def _validate(job: Job, options: Options) -> DocResult:
         refused = not_a_file(job.path)  # checked again just before opening: it may have changed
         if refused is not None:
             return DocResult(job, None, {}, refused)
+    if job.path is not None and job.path.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        from .workbook import validate_workbook
+
+        if os.path.getsize(job.path) > options.limits.max_bytes:
+            return DocResult(job, _too_large(job, options), {})
+
+        workbook_report = validate_workbook(
+            job.path,
+            name=job.source,
+            profile=options.profile,
+            strict_arithmetic=options.strict_arithmetic,
+            select=options.select or None,
+            ignore=options.ignore or None,
+            limits=options.limits,
+        )
+        return DocResult(job, workbook_report, {})
     report = validate(
         job.path if job.path is not None else job.data,
         name=job.source,

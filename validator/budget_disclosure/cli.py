@@ -533,3 +533,35 @@ def schema_bundle(profile: str, output: str | None) -> None:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="FILE.json or FILE.xlsx.")
+@click.option("--cells", type=click.Path(dir_okay=False), help="From a workbook: also write each value's cell here.")
+def convert(source: str, output: str, cells: str | None) -> None:
+    """Convert a disclosure between JSON and an Excel workbook (the direction follows the file names).
+
+    \b
+    budget-disclosure convert doc.json -o doc.xlsx     the document as a fillable workbook
+    budget-disclosure convert form.xlsx -o form.json   the workbook as the canonical JSON
+    """
+    from .workbook.commands import convert_file
+
+    _spec_or_exit()
+    sys.exit(convert_file(source, output, cells))
+
+
+@main.command()
+@click.option("--profile", required=True, help="The profile (form of disclosure) whose tables to lay out.")
+@click.option("--year", type=int, help="The fiscal year in the titles (default: the profile's last year).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Write the workbook here.")
+def template(profile: str, year: int | None, output: str) -> None:
+    """Write a blank, fillable workbook of PROFILE's tables (headers locked, drop-down lists)."""
+    from .workbook.commands import write_template
+
+    spec = _spec_or_exit()
+    if profile not in spec.profiles:
+        known = ", ".join(spec.profiles)
+        raise click.BadParameter(f"unknown profile {profile!r}; known: {known}", param_hint="--profile")
+    sys.exit(write_template(profile, year, output))

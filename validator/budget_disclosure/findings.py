@@ -41,7 +41,8 @@ class Finding:
 
     ``pointer`` is a JSON Pointer that resolves in the submitted document; ``related`` holds the
     pointers of the other cells involved. Numeric findings carry ``expected``, ``actual``,
-    ``difference`` and the rounding ``envelope`` in ``unit``.
+    ``difference`` and the rounding ``envelope`` in ``unit``. ``cell`` names the workbook cell
+    (sheet and address) of a document read from a workbook.
     """
 
     rule: str
@@ -60,6 +61,7 @@ class Finding:
     cause_location: str | None = None
     line: int | None = None
     column: int | None = None
+    cell: str | None = None  # the workbook cell (``一般公共预算支出表!D12``) of a document read from Excel
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -73,6 +75,8 @@ class Finding:
         if self.line is not None:
             out["line"] = self.line
             out["column"] = self.column
+        if self.cell is not None:
+            out["cell"] = self.cell
         if self.related:
             out["related"] = list(self.related)
         if self.expected is not None or self.actual is not None:

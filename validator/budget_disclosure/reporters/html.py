@@ -89,6 +89,10 @@ class HtmlReporter(Reporter):
         if any(f.rule.startswith("input.") for f in result.report.findings):
             return None
         try:
+            if isinstance(source, str) and source.lower().endswith((".xlsx", ".xlsm")):
+                from ..workbook import read_intake  # a workbook: the document it holds, as validated
+
+                return read_intake(source).document
             read_back = read(source, name=job.source, limits=self.info.options.limits)
         except InputError:  # gone or changed since it was validated: the findings are still listed
             return None

@@ -265,7 +265,9 @@ class Page:
         out = (
             f'<div class="fhead"><span class="ic {f.severity.value}" aria-hidden="true">{ICON[f.severity.value]}</span>'
             f"<b>{esc(f.severity.zh if zh else f.severity.value)}</b>"
-            f'<span class="loc">{esc(f.location)}</span></div><div class="msg">{esc(message)}</div>'
+            f'<span class="loc">{esc(f.location)}</span>'
+            + (f' <code class="xl">{esc(f.cell)}</code>' if f.cell else "")
+            + f'</div><div class="msg">{esc(message)}</div>'
         )
         if f.expected is not None and f.actual is not None:
             detail = self.w("expected", e=f.expected, a=f.actual, d=f.difference, v=f.envelope, u=f.unit or "").strip()

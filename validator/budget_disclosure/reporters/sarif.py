@@ -79,6 +79,8 @@ class SarifReporter(Reporter):
                     "unit": f.unit,
                 }
             )
+        if f.cell:
+            props["cell"] = f.cell
         if f.related:
             props["related"] = list(f.related)
         if f.cause:

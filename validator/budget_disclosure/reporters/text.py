@@ -135,6 +135,8 @@ class TextReporter(Reporter):
             location = location.split(" › ", 1)[1]
         line = result.positions.get(f.pointer) or ((f.line, f.column or 1) if f.line else None)
         where = location + (f"（{self._w('line').format(line[0])}）" if line else "")
+        if f.cell:
+            where += f"［{f.cell}］"
         label = f.severity.zh if self.info.lang == "zh" else f.severity.value
         self._out(f"{indent}{_MARK[f.severity]} {label}  {where}", fg=_COLOUR[f.severity])
         self._out(f"{indent}    {f.message if self.info.lang == 'zh' else f.message_en}")

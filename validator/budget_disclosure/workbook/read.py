@@ -1,0 +1,503 @@
+"""Reading a workbook in the layout of ``layout.py`` back into the canonical JSON document.
+
+Every value keeps its provenance: ``Intake.cells`` maps the JSON Pointer of each value (and of each
+row, record and table) to the cell it came from (``一般公共预算支出表!D12``). What cannot be placed —
+a sheet no table matches, a line whose label names no field, a header that is not the table's — is a
+problem naming the sheet and cell and what was expected, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .. import pointer as jp
+from ..spec import Spec
+from .layout import (
+    ABSENT,
+    CODE_PARTS,
+    DOC_SHEET,
+    NARRATIVE_SHEET,
+    SEP,
+    Node,
+    node_for,
+    sheet_name,
+)
+from .match import match_sheet
+from .validation import LISTS_SHEET
+from .xlsx import Cell, SheetData, cell_ref
+
+__all__ = ["Intake", "Problem", "read_sheets"]
+
+_THOUSANDS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_ITEM = re.compile(r"^(.*\S)\s+(\d+)$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in the workbook that could not be read into the document."""
+
+    cell: str
+    message: str
+    message_en: str
+    kind: str = "layout"  # or "formula": a formula cell without a cached value, an error value
+
+
+@dataclass
+class Intake:
+    document: dict[str, Any] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)  # JSON Pointer → sheet!cell
+    problems: list[Problem] = field(default_factory=list)
+
+    def cell_of(self, pointer: str) -> str | None:
+        """The cell of a pointer, or of its nearest ancestor that has one."""
+        tokens = jp.parse(pointer)
+        while True:
+            found = self.cells.get(jp.from_path(tokens))
+            if found is not None or not tokens:
+                return found
+            tokens = tokens[:-1]
+
+
+class _Ctx:
+    def __init__(self, spec: Spec, intake: Intake, sheet: SheetData) -> None:
+        self.spec = spec
+        self.intake = intake
+        self.sheet = sheet
+
+    def ref(self, row: int, col: int) -> str:
+        return cell_ref(self.sheet.name, row, col)
+
+    def problem(self, row: int, col: int, zh: str, en: str, kind: str = "layout") -> None:
+        self.intake.problems.append(Problem(self.ref(row, col), zh, en, kind))
+
+    def mark(self, pointer: str, row: int, col: int) -> None:
+        self.intake.cells.setdefault(pointer, self.ref(row, col))
+
+
+def read_sheets(spec: Spec, sheets: list[SheetData]) -> Intake:
+    intake = Intake()
+    doc = intake.document
+    for sheet in sheets:
+        if sheet.name == LISTS_SHEET and sheet.hidden:
+            continue
+        ctx = _Ctx(spec, intake, sheet)
+        _fill_merged(ctx)
+        _report_cell_errors(ctx)
+        if sheet.name in (DOC_SHEET, NARRATIVE_SHEET):
+            _lines(ctx, doc, node_for(spec, "document"), "", sorted(sheet.cells))
+        else:
+            _table_sheet(ctx, doc)
+    if doc:
+        intake.cells.setdefault("", cell_ref(sheets[0].name, 1, 1) if sheets else "")
+    return intake
+
+
+def _report_cell_errors(ctx: _Ctx) -> None:
+    for r, row in ctx.sheet.rows():
+        for c, cell in row.items():
+            if cell.error == "formula-uncached":
+                ctx.problem(
+                    r,
+                    c,
+                    f"公式“={cell.formula}”没有计算结果（保存前请在表格软件中重新计算）",
+                    f"formula ={cell.formula} has no cached value (recalculate and save the workbook)",
+                    "formula",
+                )
+            elif cell.error == "error-value":
+                ctx.problem(
+                    r, c, f"单元格是错误值 {cell.value}", f"the cell holds the error value {cell.value}", "formula"
+                )
+
+
+def _fill_merged(ctx: _Ctx) -> None:
+    """A merged range's value stands in each cell it covers for text; an amount is never copied."""
+    cells = ctx.sheet.cells
+    for r1, c1, r2, c2 in ctx.sheet.merged:
+        top = cells.get(r1, {}).get(c1)
+        if top is None or not isinstance(top.value, str):
+            if top is not None and r1 > 2 and (r2 > r1 or c2 > c1):
+                ctx.problem(
+                    r1,
+                    c1,
+                    "合并单元格跨越了数字单元格：请取消合并，每格填写自己的数",
+                    "a merged cell spans figures: unmerge it and fill each cell",
+                )
+            continue
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1) and c not in cells.get(r, {}):
+                    cells.setdefault(r, {})[c] = Cell(r, c, top.value)
+
+
+def _text(cell: Cell | None) -> str | None:
+    if cell is None or cell.value is None:
+        return None
+    return cell.value.strip() if isinstance(cell.value, str) else None
+
+
+def _table_sheet(ctx: _Ctx, doc: dict[str, Any]) -> None:
+    """One table per sheet, or several one after another, each starting at its title row."""
+    sheet = ctx.sheet
+    profile = doc.get("profile") if isinstance(doc.get("profile"), str) else None
+    rows = sorted(sheet.cells)
+    heads = [(r, t) for r in rows if (t := _title_of(ctx, sheet.cells[r], profile)) is not None]
+    first_title = _text(sheet.cells.get(1, {}).get(1))
+    first = match_sheet(ctx.spec, sheet.name, first_title, profile)
+    if not heads or heads[0][0] != (rows[0] if rows else 1):
+        if first is None:
+            expected = "、".join(sheet_name(ctx.spec, t) for t in ctx.spec.tables)
+            ctx.problem(
+                rows[0] if rows else 1,
+                1,
+                f"无法判断这张工作表是哪张表（标题“{first_title or ''}”）；应为：{expected}",
+                f"cannot tell which table this sheet holds (title {first_title!r}); expected one of: {expected}",
+            )
+            return
+        heads.insert(0, (1 if 1 in sheet.cells and _single_text(sheet.cells[1]) else 0, first))
+    elif first is not None:
+        heads[0] = (heads[0][0], first)
+    for k, (r, tid) in enumerate(heads):
+        stop = heads[k + 1][0] if k + 1 < len(heads) else (rows[-1] + 1 if rows else 1)
+        _table_block(ctx, doc, tid, r, [x for x in rows if r <= x < stop and x != r])
+
+
+def _title_of(ctx: _Ctx, row: Mapping[int, Cell], profile: str | None) -> str | None:
+    """The table a row is the title of: one text (repeated only by a merge) that ends in a table's title."""
+    text = _single_text(row)
+    if text is None or SEP.strip() in text or text.startswith(("注：", "【", "单位")):
+        return None
+    return match_sheet(ctx.spec, "", text, profile)
+
+
+def _single_text(row: Mapping[int, Cell]) -> str | None:
+    """The text of a row that holds one text in column A (repeated only by a merge), else None."""
+    texts = {_text(c) for c in row.values()}
+    return texts.pop() if len(texts) == 1 and 1 in row else None
+
+
+def _table_block(ctx: _Ctx, doc: dict[str, Any], tid: str, title_row: int, rows: list[int]) -> None:
+    tables = doc.setdefault("tables", {})
+    at = title_row or (rows[0] if rows else 1)
+    if tid in tables:
+        ctx.problem(at, 1, f"表“{tid}”已在前面读到过", f"table {tid} was already read before")
+        return
+    table: dict[str, Any] = {}
+    tables[tid] = table
+    base = f"/tables/{tid}"
+    ctx.mark(base, at, 1)
+    title = _text(ctx.sheet.cells.get(title_row, {}).get(1)) if title_row else None
+    if title is not None:
+        table["title"] = title
+        ctx.mark(base + "/title", title_row, 1)
+    unit_row = next((r for r in rows[:1] if _is_unit_line(ctx.sheet.cells[r])), 0)
+    for c, cell in ctx.sheet.cells.get(unit_row, {}).items():
+        text = _text(cell)
+        if text is not None and text.startswith("单位名称："):
+            table["unit_name"] = text.removeprefix("单位名称：").strip() or None
+            ctx.mark(base + "/unit_name", unit_row, c)
+    _lines(ctx, table, node_for(ctx.spec, tid), base, [r for r in rows if r != unit_row])
+
+
+def _is_unit_line(row: Mapping[int, Cell]) -> bool:
+    texts = [_text(c) for c in row.values()]
+    return bool(texts) and all(t is not None and t.startswith(("单位名称：", "单位：")) for t in texts)
+
+
+def _lines(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[int]) -> None:
+    """Read lines, grids and notes from ``rows`` into ``target`` (the object at ``base``)."""
+    cells = ctx.sheet.cells
+    i = 0
+    while i < len(rows):
+        r = rows[i]
+        row = cells[r]
+        a = _text(row.get(1))
+        if a is not None and a.startswith("注：") and len(row) == 1:
+            target["note"] = a.removeprefix("注：").strip() or None
+            ctx.mark(base + "/note", r, 1)
+            i += 1
+        elif a is not None and a.startswith("【") and a.endswith("】"):
+            i = _grid_block(ctx, target, node, base, rows, i, a[1:-1])
+        elif _is_header(row, _rows_node(node)):
+            i = _grid(ctx, target, node, base, rows, i, ["rows"], main=True)
+        elif a is not None:
+            _line(ctx, target, node, base, r, a)
+            i += 1
+        else:
+            ctx.problem(
+                r,
+                min(row),
+                "这一行没有标签（A 列为空），无法判断它属于哪一栏",
+                "this line has no label in column A; cannot tell what it is",
+            )
+            i += 1
+
+
+def _rows_node(node: Node) -> Node | None:
+    rows = node.properties().get("rows")
+    return rows.items() if rows is not None else None
+
+
+def _is_header(row: Mapping[int, Cell], items: Node | None) -> bool:
+    if items is None:
+        return False
+    titles = {sub.title for sub in items.properties().values()}
+    texts = [_text(c) for c in row.values()]
+    hits = sum(1 for t in texts if t in titles)
+    return hits >= 2 and hits == len([t for t in texts if t is not None])
+
+
+def _resolve(node: Node | None, tokens: list[str]) -> tuple[list[str | int], Node | None]:
+    """Label tokens → JSON path (keys and item indexes) and the node reached."""
+    path: list[str | int] = []
+    for token in tokens:
+        m = _ITEM.match(token)
+        key = node.key_for(token) if node is not None else token
+        if m is not None and (node is None or key == token) and key not in (node.properties() if node else {}):
+            key = node.key_for(m.group(1)) if node is not None else m.group(1)
+            sub = node.properties().get(key) if node is not None else None
+            path += [key, int(m.group(2)) - 1]
+            node = sub.items() if sub is not None else None
+            continue
+        path.append(key)
+        node = node.properties().get(key) if node is not None else None
+    return path, node
+
+
+def _place(target: Any, path: list[str | int], value: Any, container: bool) -> bool:
+    """Set ``value`` at ``path`` under ``target``, creating records and list items on the way."""
+    for i, step in enumerate(path):
+        last = i == len(path) - 1
+        nxt = path[i + 1] if not last else None
+        fresh: Any = value if last else ([] if isinstance(nxt, int) else {})
+        if isinstance(step, int):
+            if not isinstance(target, list) or step > len(target):
+                return False
+            if step == len(target):
+                target.append(fresh)
+            elif last and not container:
+                target[step] = value
+        else:
+            if not isinstance(target, dict):
+                return False
+            if last and not (container and step in target):
+                target[step] = value
+            target.setdefault(step, fresh)
+        target = target[step]
+    return True
+
+
+def _line(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, r: int, label: str) -> None:
+    path, sub = _resolve(node, [t.strip() for t in label.split(SEP.strip())])
+    cell = ctx.sheet.cells[r].get(2)
+    container = sub is not None and bool(sub.properties()) and not (sub.shape().amount)
+    raw = cell.value if cell is not None else None
+    if container and (raw is None or raw == "{}"):
+        value: Any = {}
+    elif raw == "{}" and sub is None:
+        value = {}
+    else:
+        value = _convert(cell, sub)
+    extra = [c for c in ctx.sheet.cells[r] if c > 2]
+    if extra:
+        ctx.problem(r, extra[0], f"“{label}”一行在 B 列之后还有内容", f"the line {label!r} has content beyond column B")
+    if not _place(target, path, value, container):
+        ctx.problem(
+            r,
+            1,
+            f"标签“{label}”与已读内容冲突（编号不连续或层次不符）",
+            f"the label {label!r} does not fit what was read (an item number out of order?)",
+        )
+        return
+    ctx.mark(base + "/" + "/".join(jp.escape(str(p)) for p in path), r, 2 if cell is not None else 1)
+
+
+def _convert(cell: Cell | None, node: Node | None) -> Any:
+    if cell is None or cell.value is None or cell.error is not None:
+        return None
+    value = cell.value
+    shape = node.shape() if node is not None else None
+    if isinstance(value, str):
+        if shape is not None and shape.amount:
+            return _amount_text(value)
+        return value if value != "" else None
+    if isinstance(value, bool):
+        return value
+    if node is not None and _string_only(node):
+        return str(value)
+    return value
+
+
+def _amount_text(text: str) -> Any:
+    stripped = text.strip()
+    if _THOUSANDS.match(stripped):
+        try:
+            return Decimal(stripped.replace(",", "")) if "." in stripped else int(stripped.replace(",", ""))
+        except InvalidOperation:
+            return text
+    return text
+
+
+def _string_only(node: Node) -> bool:
+    types: set[str] = set()
+    for schema, _ in node.parts:
+        t = schema.get("type")
+        types.update([t] if isinstance(t, str) else (t or []))
+    return bool(types) and types <= {"string", "null"}
+
+
+def _grid_block(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[int], i: int, label: str) -> int:
+    path, sub = _resolve(node, [t.strip() for t in label.split(SEP.strip())])
+    r = rows[i]
+    if sub is None and not all(isinstance(p, str) for p in path):
+        ctx.problem(r, 1, f"“{label}”不是本表的一部分", f"{label!r} is not a part of this table")
+    return _grid(ctx, target, node, base, rows, i + 1, path, main=False, array=sub)
+
+
+@dataclass
+class _Columns:
+    keys: dict[int, str] = field(default_factory=dict)  # column → key
+    codes: dict[int, str] = field(default_factory=dict)  # first column of a 类/款/项 group → key
+    first: int = 1
+    above: dict[int, list[str | None]] = field(default_factory=dict)  # the 类 and 款 of the rows above
+
+
+def _header_columns(ctx: _Ctx, r: int, items: Node | None) -> tuple[_Columns, int]:
+    """The columns a header row names, and how many rows the header takes (1, or 2 with 类/款/项)."""
+    cells = ctx.sheet.cells
+    head = cells.get(r, {})
+    below = cells.get(r + 1, {})
+    cols = _Columns(first=min(head) if head else 1)
+    height = 1
+    for c in sorted(head):
+        title = _text(head[c])
+        if title is None or any(c in range(g, g + 3) for g in cols.codes):
+            continue
+        key = items.key_for(title) if items is not None else title
+        parts = tuple(_text(below.get(c + k)) for k in range(3))
+        if parts == CODE_PARTS:
+            cols.codes[c] = key
+            height = 2
+        else:
+            cols.keys[c] = key
+    return cols, height
+
+
+def _grid(
+    ctx: _Ctx,
+    target: dict[str, Any],
+    node: Node,
+    base: str,
+    rows: list[int],
+    i: int,
+    path: list[str | int],
+    *,
+    main: bool,
+    array: Node | None = None,
+) -> int:
+    if i >= len(rows):
+        return i
+    if main:
+        sub = node.properties().get("rows")
+        array = sub
+    items = array.items() if array is not None else None
+    total_node = node.properties().get("total_row") if main else None
+    cols, height = _header_columns(ctx, rows[i], items)
+    start = rows[i] + height
+    out: list[Any] = []
+    total: dict[str, Any] | None = None
+    where = base + "/" + "/".join(jp.escape(str(p)) for p in path)
+    j = i + 1
+    while j < len(rows) and rows[j] < start:
+        j += 1
+    expect = start
+    while j < len(rows) and rows[j] == expect:
+        r = rows[j]
+        record, is_total = _grid_row(ctx, r, cols, items, total_node)
+        if is_total and main:
+            total = record
+            ctx.mark(base + "/total_row", r, cols.first)
+            _mark_row(ctx, base + "/total_row", r, cols, record)
+        else:
+            ctx.mark(f"{where}/{len(out)}", r, cols.first)
+            _mark_row(ctx, f"{where}/{len(out)}", r, cols, record)
+            out.append(record)
+        j += 1
+        expect += 1
+    if not _place(target, [p.strip() if isinstance(p, str) else p for p in path], out, False):
+        ctx.problem(rows[i], 1, "这一表格无法放入文档（编号不连续或层次不符）", "this grid does not fit the document")
+    ctx.mark(where, rows[i], cols.first)
+    if total is not None:
+        target["total_row"] = total
+    return j
+
+
+def _mark_row(ctx: _Ctx, where: str, r: int, cols: _Columns, record: Mapping[str, Any]) -> None:
+    for c, key in [*cols.keys.items(), *cols.codes.items()]:
+        if key in record:
+            ctx.mark(f"{where}/{jp.escape(key)}", r, c)
+
+
+def _grid_row(
+    ctx: _Ctx, r: int, cols: _Columns, items: Node | None, total_node: Node | None
+) -> tuple[dict[str, Any], bool]:
+    row = ctx.sheet.cells[r]
+    props = items.properties() if items is not None else {}
+    total_props = total_node.properties() if total_node is not None else {}
+    is_total = total_node is not None and _labelled_total(row, cols, total_props)
+    record: dict[str, Any] = {}
+    for c, key in cols.codes.items():
+        if is_total and key not in total_props:
+            continue
+        code = _code(row, c, cols.above.setdefault(c, [None, None]))
+        if code is not ABSENT:
+            record[key] = code
+    for c, key in cols.keys.items():
+        cell = row.get(c)
+        if (cell is not None and cell.value == ABSENT) or (is_total and key not in total_props):
+            continue
+        record[key] = _convert(cell, props.get(key))
+    known = {*cols.keys, *(g + k for g in cols.codes for k in range(3))}
+    for c in row:
+        if c not in known and row[c].value is not None:
+            ctx.problem(
+                r, c, "这个单元格不在任何有表头的栏中（列错位？）", "this cell is under no header (shifted columns?)"
+            )
+    order = list(props)
+    ordered = {k: record[k] for k in order if k in record}
+    ordered.update({k: v for k, v in record.items() if k not in ordered})
+    return ordered, is_total
+
+
+def _labelled_total(row: Mapping[int, Cell], cols: _Columns, total_props: Mapping[str, Node]) -> bool:
+    labels = [c for c, k in cols.keys.items() if k not in total_props] + [
+        c for c, k in cols.codes.items() if k not in total_props
+    ]
+    return any(_text(row.get(c)) == "合计" for c in labels)
+
+
+def _code(row: Mapping[int, Cell], c: int, above: list[str | None]) -> Any:
+    """类/款/项 joined into one code. A 款 printed without its 类 (or a 项 without 类 and 款) takes them
+    from the rows above, as the forms print them (docs/DATA_MODEL.md §7.1)."""
+    parts: list[str | None] = []
+    for k in range(3):
+        cell = row.get(c + k)
+        value = cell.value if cell is not None else None
+        if value == ABSENT:
+            return ABSENT
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value).zfill(3 if k == 0 else 2)
+        parts.append(value.strip() or None if isinstance(value, str) else None if value is None else str(value))
+    if all(p is None for p in parts):
+        return None
+    for k in (0, 1):
+        if parts[k] is None and any(parts[k + 1 :]):
+            parts[k] = above[k]
+        elif parts[k] is not None:
+            above[k] = parts[k]
+            if k == 0:
+                above[1] = None
+    return "".join(p for p in parts if p is not None)

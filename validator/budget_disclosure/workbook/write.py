@@ -1,0 +1,345 @@
+"""Writing a disclosure (or a blank form of a profile) as a workbook in the layout of ``layout.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..spec import Spec
+from .layout import (
+    ABSENT,
+    CODE_PARTS,
+    DOC_SHEET,
+    GRID_KEYS,
+    HEAD_KEYS,
+    NARRATIVE_SHEET,
+    SEP,
+    Node,
+    code_columns,
+    node_for,
+    sheet_name,
+)
+from .validation import add_validations
+
+__all__ = ["number_format", "write_document"]
+
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_LOCKED = Protection(locked=True)
+_OPEN = Protection(locked=False)
+_MAX_EXACT_DIGITS = 15  # what a spreadsheet number holds exactly; longer amounts are written as text
+
+
+def number_format(decimals: int) -> str:
+    return "#,##0" if decimals <= 0 else "#,##0." + "0" * decimals
+
+
+class _Sheet:
+    """A worksheet written top to bottom, with the precision that blank amount cells are formatted by."""
+
+    def __init__(self, ws: Worksheet, precision: int) -> None:
+        self.ws = ws
+        self.row = 1
+        self.precision = precision
+        self.width = 2
+        self.template = False
+
+    def put(self, col: int, value: Any, *, amount: bool = False, head: bool = False) -> None:
+        cell = self.ws.cell(row=self.row, column=col)
+        self.width = max(self.width, col)
+        if head:
+            cell.font, cell.fill, cell.protection = _BOLD, _HEAD_FILL, _LOCKED
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        else:
+            cell.protection = _OPEN
+        if isinstance(value, bool):
+            cell.value = value
+        elif isinstance(value, (int, Decimal)):
+            self._number(cell, value)
+        elif value is not None:
+            cell.value = value if isinstance(value, str) else str(value)
+            cell.data_type = "s"
+        elif amount:
+            cell.number_format = number_format(self.precision)
+
+    @staticmethod
+    def _number(cell: Any, value: int | Decimal) -> None:
+        digits = value.as_tuple().digits if isinstance(value, Decimal) else str(abs(value))
+        if len(digits) > _MAX_EXACT_DIGITS:
+            cell.value, cell.data_type = str(value), "s"  # text keeps every digit; read back exactly
+            return
+        exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        cell.value = value
+        cell.number_format = number_format(places)
+
+    def line(self, label: str, value: Any, amount: bool = False) -> None:
+        self.put(1, label, head=True)
+        self.put(2, value, amount=amount)
+        self.row += 1
+
+
+def write_document(spec: Spec, document: Mapping[str, Any], *, template: bool = False) -> Workbook:
+    """The workbook of a document. ``template`` marks a blank form: its sheets are protected (the
+    header cells locked, the cells to fill open)."""
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    first.title = DOC_SHEET
+    precision = _precision(document.get("amounts"))
+    head = {k: v for k, v in document.items() if k not in ("tables", "narrative")}
+    sheet = _Sheet(first, precision)
+    _record(sheet, head, node_for(spec, "document"), [])
+    _finish(sheet, template)
+    tables = document.get("tables")
+    if isinstance(tables, Mapping):
+        order = {t: i for i, t in enumerate(spec.tables)}
+        for tid in sorted(tables, key=lambda t: (order.get(t, len(order)), t)):
+            _table_sheet(spec, wb, tid, tables[tid], precision, template)
+            _unit_line(wb.worksheets[-1], tables[tid], _get(document.get("amounts"), "unit"))
+    if "narrative" in document:
+        narrative = document["narrative"]
+        sheet = _Sheet(wb.create_sheet(NARRATIVE_SHEET), _precision(_get(narrative, "amounts")))
+        _record(sheet, {"narrative": narrative}, node_for(spec, "document"), [])
+        _finish(sheet, template)
+    add_validations(spec, wb, document)
+    return wb
+
+
+def _get(value: Any, key: str) -> Any:
+    return value.get(key) if isinstance(value, Mapping) else None
+
+
+def _precision(amounts: Any) -> int:
+    p = _get(amounts, "precision")
+    return p if isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 6 else 2
+
+
+def _table_sheet(spec: Spec, wb: Workbook, tid: str, table: Any, precision: int, template: bool) -> None:
+    known = tid in spec.tables
+    ws = wb.create_sheet(sheet_name(spec, tid) if known else tid[:31])
+    sheet = _Sheet(ws, _precision(_get(table, "amounts")) if _get(table, "amounts") else precision)
+    sheet.template = template
+    node = node_for(spec, tid) if known else Node(spec, {}, spec.document_uri)
+    if not isinstance(table, Mapping):
+        sheet.line("表", str(table))
+        return
+    sheet.put(1, table.get("title"))
+    ws.cell(row=1, column=1).font = _TITLE
+    sheet.row = 2
+    if "unit_name" in table:
+        sheet.put(1, "单位名称：" + (table["unit_name"] or "") if isinstance(table["unit_name"], str | None) else None)
+    sheet.row = 3
+    rest = {k: v for k, v in table.items() if k not in HEAD_KEYS and not (k in GRID_KEYS and _gridable(table))}
+    if _gridable(table):
+        _main_grid(sheet, table, node)
+    _record(sheet, rest, node, [])
+    if "note" in table:
+        sheet.put(1, "注：" + table["note"] if isinstance(table["note"], str) else "注：")
+        sheet.row += 1
+    if not isinstance(table.get("unit_name"), str | None) and "unit_name" in table:
+        sheet.line("单位名称", table["unit_name"])
+    _finish(sheet, template)
+
+
+def _unit_line(ws: Worksheet, table: Any, unit: Any) -> None:
+    """``单位：万元`` at the right of the second row (the table's own unit, else the document's), and the
+    title merged across the table's width."""
+    own = _get(_get(table, "amounts"), "unit")
+    unit = own if isinstance(own, str) else unit
+    width = max(ws.max_column, 3)
+    if isinstance(unit, str):
+        ws.cell(row=2, column=width).value = f"单位：{unit}"
+        ws.cell(row=2, column=width).alignment = Alignment(horizontal="right")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+
+
+def _gridable(table: Mapping[str, Any]) -> bool:
+    rows = table.get("rows")
+    total = table.get("total_row", {})
+    flat = isinstance(rows, list) and all(_flat(r) for r in rows)
+    return flat and (total is None or _flat(total))
+
+
+def _flat(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(not isinstance(v, Mapping | list) for v in value.values())
+
+
+def _columns(items: Sequence[Mapping[str, Any]], node: Node | None, template: bool) -> list[str]:
+    """The printed columns: the schema's order, then keys the schema does not know."""
+    known = list(node.properties()) if node is not None else []
+    used = {k for item in items for k in item}
+    cols = [k for k in known if k in used or template]
+    return cols + sorted(used - set(cols))
+
+
+def _main_grid(sheet: _Sheet, table: Mapping[str, Any], node: Node) -> None:
+    rows = table["rows"]
+    total = table.get("total_row")
+    items_node = node.properties()["rows"].items() if "rows" in node.properties() else None
+    every = [*rows, *([total] if isinstance(total, Mapping) else [])]
+    cols = _columns(every, items_node, sheet.template)
+    _grid(sheet, cols, rows, items_node, total_line=total if isinstance(total, Mapping) else None)
+    if "total_row" in table and total is None:
+        sheet.line("合计", None)
+
+
+def _grid(
+    sheet: _Sheet,
+    cols: list[str],
+    items: Sequence[Mapping[str, Any]],
+    node: Node | None,
+    total_line: Mapping[str, Any] | None = None,
+) -> None:
+    codes = set(code_columns(node)) if node is not None else set()
+    props = node.properties() if node is not None else {}
+    _header(sheet, cols, props, codes)
+    first = sheet.row
+    for item in items:
+        _grid_row(sheet, cols, item, props, codes)
+    _merge_levels(sheet, cols, codes, items, first)
+    if total_line is not None:
+        _grid_row(sheet, cols, total_line, props, codes, total=True)
+    sheet.row += 1  # a blank line ends the grid
+
+
+def _header(sheet: _Sheet, cols: list[str], props: Mapping[str, Node], codes: set[str]) -> None:
+    split = [c for c in cols if c in codes]
+    two = bool(split)
+    col = 1
+    for key in cols:
+        title = props[key].title if key in props and props[key].title else key
+        if key in codes:
+            sheet.put(col, title, head=True)
+            sheet.ws.merge_cells(start_row=sheet.row, start_column=col, end_row=sheet.row, end_column=col + 2)
+            for i, part in enumerate(CODE_PARTS):
+                sheet.row += 1
+                sheet.put(col + i, part, head=True)
+                sheet.row -= 1
+            col += 3
+        else:
+            sheet.put(col, title, head=True)
+            if two:
+                sheet.ws.merge_cells(start_row=sheet.row, start_column=col, end_row=sheet.row + 1, end_column=col)
+            col += 1
+    sheet.row += 2 if two else 1
+
+
+def _grid_row(
+    sheet: _Sheet,
+    cols: list[str],
+    item: Mapping[str, Any],
+    props: Mapping[str, Node],
+    codes: set[str],
+    total: bool = False,
+) -> None:
+    """One printed row; in the 合计 row, ``合计`` stands in the first label column (code or name)."""
+    col = 1
+    marked = False
+    for key in cols:
+        amount = key in props and props[key].shape().amount
+        if key in item:
+            value = item[key]
+        elif total and not amount:
+            value, marked = (None if marked else "合计"), True
+        else:
+            value = ABSENT
+        if key in codes:
+            for i, part in enumerate(_split_code(value)):
+                sheet.put(col + i, part)
+            col += 3
+        else:
+            sheet.put(col, value, amount=amount)
+            col += 1
+    sheet.row += 1
+
+
+def _merge_levels(
+    sheet: _Sheet, cols: list[str], codes: set[str], items: Sequence[Mapping[str, Any]], first: int
+) -> None:
+    """Merge the 一级/二级 cells of consecutive indicator rows that repeat them, as the form prints them."""
+    if "level1" not in cols or codes:
+        return
+    for depth, key in enumerate(("level1", "level2")):
+        if key not in cols:
+            continue
+        col = cols.index(key) + 1
+        start = 0
+        for i in range(1, len(items) + 1):
+            run = [items[start].get(k) for k in ("level1", "level2")[: depth + 1]]
+            here = [items[i].get(k) for k in ("level1", "level2")[: depth + 1]] if i < len(items) else None
+            if here != run or any(not isinstance(v, str) for v in run):
+                if i - start > 1 and all(isinstance(v, str) for v in run):
+                    sheet.ws.merge_cells(
+                        start_row=first + start, start_column=col, end_row=first + i - 1, end_column=col
+                    )
+                    sheet.ws.cell(row=first + start, column=col).alignment = Alignment(
+                        vertical="center", wrap_text=True
+                    )
+                start = i
+
+
+def _split_code(value: Any) -> tuple[Any, Any, Any]:
+    if isinstance(value, str) and value not in (ABSENT, "合计"):
+        return (value[:3], value[3:5] or None, value[5:] or None)
+    return (value, None, None)
+
+
+def _record(sheet: _Sheet, value: Mapping[str, Any], node: Node | None, path: list[str]) -> None:
+    """Every key of a record as lines (``label | value``) and grids, in schema order."""
+    props = node.properties() if node is not None else {}
+    keys = [k for k in props if k in value] + sorted(k for k in value if k not in props)
+    for key in keys:
+        sub = props.get(key)
+        label = [*path, sub.title if sub is not None and sub.title else key]
+        _part(sheet, value[key], sub, label)
+
+
+def _part(sheet: _Sheet, value: Any, node: Node | None, label: list[str]) -> None:
+    if isinstance(value, Mapping):
+        if not value:
+            sheet.line(SEP.join(label), "{}")
+        _record(sheet, value, node, label)
+    elif isinstance(value, list):
+        _array(sheet, value, node, label)
+    else:
+        sheet.line(SEP.join(label), value, amount=node is not None and node.shape().amount)
+
+
+def _array(sheet: _Sheet, value: list[Any], node: Node | None, label: list[str]) -> None:
+    items = node.items() if node is not None else None
+    if all(_flat(v) for v in value):
+        sheet.put(1, "【" + SEP.join(label) + "】", head=True)
+        sheet.row += 1
+        _grid(sheet, _columns(value, items, sheet.template or not value), value, items)
+        return
+    for i, item in enumerate(value, 1):
+        here = [*label[:-1], f"{label[-1]} {i}"]
+        if isinstance(item, Mapping):
+            sheet.line(SEP.join(here), "{}" if not item else None)
+            _record(sheet, item, items, here)
+        else:
+            _part(sheet, item, items, here)
+
+
+def _finish(sheet: _Sheet, template: bool) -> None:
+    ws = sheet.ws
+    ws.column_dimensions["A"].width = 28
+    for col in range(2, sheet.width + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 16
+    ws.freeze_panes = None
+    if template:
+        ws.protection.sheet = True
+        ws.protection.formatRows = False
+        ws.protection.insertRows = False
+        ws.protection.deleteRows = False
+        ws.protection.formatColumns = False
+        ws.protection.deleteColumns = False
