@@ -407,6 +407,8 @@ def rules_list(groups: tuple[str, ...], severity: str | None, lang: str, fmt: st
                         "kind": r.kind,
                         "title": r.title,
                         "title_en": r.title_en,
+                        "basis": r.basis,
+                        "basis_en": r.basis_en,
                     }
                     for r in selected
                 ],
@@ -426,6 +428,8 @@ def rules_list(groups: tuple[str, ...], severity: str | None, lang: str, fmt: st
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def rules_explain(rule_id: str, lang: str) -> None:
     """Explain one rule: meaning, basis, parameters and an example that triggers it."""
+    from .i18n import basis_text, location_text
+
     spec = _spec_or_exit()
     if rule_id not in spec.rules:
         close = [r for r in spec.rules if rule_id in r]
@@ -438,7 +442,7 @@ def rules_explain(rule_id: str, lang: str) -> None:
     meaning = rule.description if zh else rule.description_en
     if meaning:
         click.echo(f"  {'含义：' if zh else 'Meaning: '}{meaning}")
-    click.echo(f"  {'依据：' if zh else 'Basis: '}{rule.basis}")
+    click.echo(f"  {'依据：' if zh else 'Basis: '}{basis_text(rule, lang)}")
     click.echo(f"  {'类型：' if zh else 'Kind: '}{rule.kind}   {'文件：' if zh else 'File: '}{rule.where}")
     profiles = [p.id for p in spec.profiles.values() if rule.group in p.rule_groups]
     click.echo(f"  {'适用规范：' if zh else 'Profiles: '}{', '.join(profiles)}")
@@ -459,7 +463,8 @@ def rules_explain(rule_id: str, lang: str) -> None:
         path, finding = example
         click.echo(f"  {'示例：' if zh else 'Example: '}{path}")
         if finding is not None:
-            click.echo(f"    → {finding.location}：{finding.message if zh else finding.message_en}")
+            where = location_text(finding.location, lang)
+            click.echo(f"    → {where}{'：' if zh else ': '}{finding.message if zh else finding.message_en}")
 
 
 def _plain(value: Any) -> Any:
