@@ -68,8 +68,11 @@ def location_text(location: str, lang: str) -> str:
 
 
 class _HasBasis(Protocol):
-    basis: str
-    basis_en: str
+    @property
+    def basis(self) -> str: ...
+
+    @property
+    def basis_en(self) -> str: ...
 
 
 def basis_text(rule: _HasBasis, lang: str) -> str:
