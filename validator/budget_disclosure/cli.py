@@ -184,7 +184,7 @@ def validate(
     info = RunInfo(spec, options, Severity(fail_on), lang, color, __version__)
     reporter = REPORTERS[fmt](sink, info)
     summary = Summary()
-    progress = _progress(paths, max_bytes)
+    progress = _progress(paths, max_bytes, lang)
     results: Iterator[Any] = iter(())
     code: int | None = None
     with _signals_raise():
@@ -344,8 +344,9 @@ def _is_tty(stream: TextIO) -> bool:
 class _Progress:
     """A progress bar on standard error for long runs on a terminal; silent otherwise."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.bar = click.progressbar(length=total, file=sys.stderr, label="校验中") if enabled else None
+    def __init__(self, total: int, enabled: bool, lang: str = "zh") -> None:
+        label = "校验中" if lang == "zh" else "validating"
+        self.bar = click.progressbar(length=total, file=sys.stderr, label=label) if enabled else None
         if self.bar is not None:
             self.bar.__enter__()
 
@@ -359,7 +360,7 @@ class _Progress:
             self.bar = None
 
 
-def _progress(paths: tuple[str, ...], max_bytes: int) -> _Progress:
+def _progress(paths: tuple[str, ...], max_bytes: int, lang: str = "zh") -> _Progress:
     """A bar when standard error is a terminal and there are at least 20 documents (counted without
     keeping them: a JSON Lines file is read twice, once to count its lines)."""
     if not _is_tty(sys.stderr) or "NO_COLOR" in os.environ:
@@ -367,7 +368,7 @@ def _progress(paths: tuple[str, ...], max_bytes: int) -> _Progress:
     from .batch import count_jobs
 
     total = count_jobs(paths, max_bytes)
-    return _Progress(total, total >= 20)
+    return _Progress(total, total >= 20, lang)
 
 
 # ------------------------------------------------------------------------------------------ rules
