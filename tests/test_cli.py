@@ -103,7 +103,7 @@ def test_missing_file_exits_2_and_the_others_are_still_reported(tmp_path: Path) 
 def test_folder_without_json_exits_2(tmp_path: Path) -> None:
     (tmp_path / "readme.txt").write_text("not a disclosure")
     result = invoke("validate", str(tmp_path))
-    assert result.exit_code == 2 and "holds no .json" in result.output
+    assert result.exit_code == 2 and "文件夹中没有 .json 或 .jsonl 文件" in result.output
 
 
 def test_a_broken_input_file_is_a_finding_not_a_crash() -> None:

@@ -166,7 +166,7 @@ def test_an_empty_json_lines_file_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "none.jsonl"
     path.write_text("\n\n", encoding="utf-8")
     result = _cli("validate", str(path))
-    assert result.exit_code == 2 and "holds no document" in result.output
+    assert result.exit_code == 2 and "JSON Lines 文件中没有文档" in result.output
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (EXAMPLES / "input").glob("*.json")))

@@ -130,7 +130,7 @@ def test_unreadable_input_outranks_an_internal_error(tmp_path: Path) -> None:
     paths = _batch(tmp_path / "in", {0: "FAULT-RAISE"}, size=2)
     proc = _subprocess(tmp_path, "validate", str(tmp_path / "missing.json"), *map(str, paths))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "内部错误" in proc.stdout and "no such file" in proc.stdout
+    assert "内部错误" in proc.stdout and "文件或文件夹不存在" in proc.stdout
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])

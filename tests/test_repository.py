@@ -139,4 +139,4 @@ def test_json_findings_carry_line_and_column_like_the_text_report() -> None:
     findings = document["findings"]
     assert findings and all(isinstance(f.get("line"), int) and f["line"] >= 1 for f in findings)
     text = CliRunner().invoke(main, ["validate", "--lang", "en", str(SEED)]).output
-    assert sorted({f["line"] for f in findings}) == sorted({int(m) for m in re.findall(r"（line (\d+)）", text)})
+    assert sorted({f["line"] for f in findings}) == sorted({int(m) for m in re.findall(r" \(line (\d+)\)", text)})

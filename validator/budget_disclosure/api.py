@@ -152,8 +152,10 @@ def _input_findings(spec: Spec, problems: Iterable[Problem], cap: int) -> list[F
 
 
 def _input_location(spec: Spec, pointer: str, line: int | None, column: int | None) -> str:
-    where = spec.location(None, pointer) if pointer else "文件"
-    return f"{where}（第 {line} 行第 {column} 列）" if isinstance(line, int) else where
+    # Line and column are the finding's own fields (every report prints them in its language), not words
+    # in the location.
+    del line, column
+    return spec.location(None, pointer) if pointer else "文件"
 
 
 def _broken_parts(findings: list[Finding], document: dict[str, Any]) -> set[str]:

@@ -184,7 +184,7 @@ def validate(
     info = RunInfo(spec, options, Severity(fail_on), lang, color, __version__)
     reporter = REPORTERS[fmt](sink, info)
     summary = Summary()
-    progress = _progress(paths, max_bytes)
+    progress = _progress(paths, max_bytes, lang)
     results: Iterator[Any] = iter(())
     code: int | None = None
     with _signals_raise():
@@ -344,8 +344,9 @@ def _is_tty(stream: TextIO) -> bool:
 class _Progress:
     """A progress bar on standard error for long runs on a terminal; silent otherwise."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.bar = click.progressbar(length=total, file=sys.stderr, label="校验中") if enabled else None
+    def __init__(self, total: int, enabled: bool, lang: str = "zh") -> None:
+        label = "校验中" if lang == "zh" else "validating"
+        self.bar = click.progressbar(length=total, file=sys.stderr, label=label) if enabled else None
         if self.bar is not None:
             self.bar.__enter__()
 
@@ -359,7 +360,7 @@ class _Progress:
             self.bar = None
 
 
-def _progress(paths: tuple[str, ...], max_bytes: int) -> _Progress:
+def _progress(paths: tuple[str, ...], max_bytes: int, lang: str = "zh") -> _Progress:
     """A bar when standard error is a terminal and there are at least 20 documents (counted without
     keeping them: a JSON Lines file is read twice, once to count its lines)."""
     if not _is_tty(sys.stderr) or "NO_COLOR" in os.environ:
@@ -367,7 +368,7 @@ def _progress(paths: tuple[str, ...], max_bytes: int) -> _Progress:
     from .batch import count_jobs
 
     total = count_jobs(paths, max_bytes)
-    return _Progress(total, total >= 20)
+    return _Progress(total, total >= 20, lang)
 
 
 # ------------------------------------------------------------------------------------------ rules
@@ -407,6 +408,8 @@ def rules_list(groups: tuple[str, ...], severity: str | None, lang: str, fmt: st
                         "kind": r.kind,
                         "title": r.title,
                         "title_en": r.title_en,
+                        "basis": r.basis,
+                        "basis_en": r.basis_en,
                     }
                     for r in selected
                 ],
@@ -426,6 +429,8 @@ def rules_list(groups: tuple[str, ...], severity: str | None, lang: str, fmt: st
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def rules_explain(rule_id: str, lang: str) -> None:
     """Explain one rule: meaning, basis, parameters and an example that triggers it."""
+    from .i18n import basis_text, location_text
+
     spec = _spec_or_exit()
     if rule_id not in spec.rules:
         close = [r for r in spec.rules if rule_id in r]
@@ -438,7 +443,7 @@ def rules_explain(rule_id: str, lang: str) -> None:
     meaning = rule.description if zh else rule.description_en
     if meaning:
         click.echo(f"  {'含义：' if zh else 'Meaning: '}{meaning}")
-    click.echo(f"  {'依据：' if zh else 'Basis: '}{rule.basis}")
+    click.echo(f"  {'依据：' if zh else 'Basis: '}{basis_text(rule, lang)}")
     click.echo(f"  {'类型：' if zh else 'Kind: '}{rule.kind}   {'文件：' if zh else 'File: '}{rule.where}")
     profiles = [p.id for p in spec.profiles.values() if rule.group in p.rule_groups]
     click.echo(f"  {'适用规范：' if zh else 'Profiles: '}{', '.join(profiles)}")
@@ -459,7 +464,8 @@ def rules_explain(rule_id: str, lang: str) -> None:
         path, finding = example
         click.echo(f"  {'示例：' if zh else 'Example: '}{path}")
         if finding is not None:
-            click.echo(f"    → {finding.location}：{finding.message if zh else finding.message_en}")
+            where = location_text(finding.location, lang)
+            click.echo(f"    → {where}{'：' if zh else ': '}{finding.message if zh else finding.message_en}")
 
 
 def _plain(value: Any) -> Any:

@@ -95,7 +95,7 @@ def render_rules_md(spec: Spec, root: Path) -> str:
             if rule.requires:
                 shown = ", ".join(f"`{r}`" for r in rule.requires)
                 lines.append(f"- Presupposes: {shown} (silent on a cell those rules have found illegal)")
-            lines.append(f"- Basis: {rule.basis}")
+            lines.append(f"- Basis: {rule.basis}" + (f" — {rule.basis_en}" if rule.basis_en else ""))
             if rule.description:
                 lines.append(f"- Meaning: {rule.description} {rule.description_en}")
             found = examples.get(rule.id, [])

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from ..batch import DocResult
+from ..i18n import error_text
 from .base import Reporter, Summary
 
 __all__ = ["JsonReporter", "document_dict", "header"]
@@ -34,6 +35,8 @@ def header(reporter: Reporter) -> dict[str, Any]:
 def document_dict(result: DocResult) -> dict[str, Any]:
     if result.report is None:
         data: dict[str, Any] = {"source": result.source, "valid": False, "error": result.error}
+        if result.error is not None and (zh := error_text(result.error, "zh")) != result.error:
+            data["error_zh"] = zh  # both languages as data, like message/message_en
         if result.internal:
             data["internal"] = True
         return {**data, "findings": [], "skipped": []}

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..batch import DocResult
 from ..findings import Finding
+from ..i18n import error_text, location_text
 from .base import Reporter, Summary
 
 __all__ = ["JunitReporter"]
@@ -21,12 +22,17 @@ class JunitReporter(Reporter):
 
     def _text(self, f: Finding) -> str:
         message = f.message if self.info.lang == "zh" else f.message_en
-        extra = (
-            f" (expected {f.expected}, actual {f.actual}, difference {f.difference} {f.unit or ''})"
-            if f.expected is not None
-            else ""
-        )
-        return f"[{f.severity.value}] {f.location} ({f.pointer}): {message}{extra}"
+        zh = self.info.lang == "zh"
+        extra = ""
+        if f.expected is not None:
+            extra = (
+                f"（应为 {f.expected}，实际 {f.actual}，相差 {f.difference}{f.unit or ''}）"
+                if zh
+                else f" (expected {f.expected}, actual {f.actual}, difference {f.difference} {f.unit or ''})"
+            )
+        severity = f.severity.zh if zh else f.severity.value
+        location = location_text(f.location, self.info.lang)
+        return f"[{severity}] {location} ({f.pointer}): {message}{extra}"
 
     def document(self, result: DocResult) -> None:
         name = quoteattr(result.source)
@@ -36,7 +42,7 @@ class JunitReporter(Reporter):
             self.stream.write(
                 f'  <testsuite name={name} tests="1" failures="0" errors="1" skipped="0">\n'
                 f'    <testcase classname={name} name="{kind}">\n'
-                f'      <error message={quoteattr(result.error or "")} type="{kind}"/>\n'
+                f'      <error message={quoteattr(error_text(result.error, self.info.lang))} type="{kind}"/>\n'
                 "    </testcase>\n  </testsuite>\n"
             )
             return

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from ..batch import DocResult
 from ..findings import Finding
+from ..i18n import basis_text, error_text, location_text
 from .base import Reporter, Summary
 
 __all__ = ["SarifReporter"]
@@ -33,7 +34,7 @@ class SarifReporter(Reporter):
                         if self.info.lang == "zh"
                         else (rule.description_en or rule.title_en)
                     },
-                    "help": {"text": rule.basis},
+                    "help": {"text": basis_text(rule, self.info.lang)},
                     "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},
                     "properties": {"group": rule.group, "kind": rule.kind, "severity": rule.severity.value},
                 }
@@ -94,7 +95,11 @@ class SarifReporter(Reporter):
                 {
                     "physicalLocation": physical,
                     "logicalLocations": [
-                        {"fullyQualifiedName": f.pointer or "/", "name": f.location, "kind": "member"}
+                        {
+                            "fullyQualifiedName": f.pointer or "/",
+                            "name": location_text(f.location, self.info.lang),
+                            "kind": "member",
+                        }
                     ],
                 }
             ],
@@ -105,7 +110,7 @@ class SarifReporter(Reporter):
         if result.report is None:
             note: dict[str, Any] = {
                 "level": "error",
-                "message": {"text": result.error or "unreadable"},
+                "message": {"text": error_text(result.error, self.info.lang)},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": self._uri(result)}}}],
             }
             if result.internal:

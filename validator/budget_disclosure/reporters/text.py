@@ -9,6 +9,7 @@ import click
 from .. import pointer as jp
 from ..batch import DocResult
 from ..findings import Finding, Severity
+from ..i18n import basis_text, error_text, location_text
 from .base import Reporter, Summary
 
 __all__ = ["TextReporter"]
@@ -24,9 +25,9 @@ _WORDS = {
         "profile": "适用规范",
         "rounding-aware": "取整感知",
         "strict": "严格比较",
-        "line": "第 {} 行",
+        "line": "（第 {} 行）",
         "rule": "规则",
-        "basis": "依据",
+        "basis": "依据：",
         "expected": "应为 {e}，实际 {a}，相差 {d}（取整容差 ±{v}）{u}",
         "cause": "可能的根源：{loc}（{n} 项勾稽因此不成立）",
         "skipped": "未能运行的规则 {n} 条：",
@@ -46,9 +47,9 @@ _WORDS = {
         "profile": "profile",
         "rounding-aware": "rounding-aware",
         "strict": "strict",
-        "line": "line {}",
+        "line": " (line {})",
         "rule": "rule",
-        "basis": "basis",
+        "basis": "basis: ",
         "expected": "expected {e}, actual {a}, difference {d} (rounding envelope ±{v}) {u}",
         "cause": "likely cause: {loc} ({n} identities fail because of it)",
         "skipped": "{n} rules could not run:",
@@ -76,7 +77,9 @@ class TextReporter(Reporter):
         report = result.report
         if report is None:
             self._out(result.source, bold=True)
-            self._out(f"  {self._w('internal' if result.internal else 'unreadable')}: {result.error}", fg="red")
+            error = error_text(result.error, self.info.lang)
+            colon = "：" if self.info.lang == "zh" else ": "
+            self._out(f"  {self._w('internal' if result.internal else 'unreadable')}{colon}{error}", fg="red")
             self._out()
             return
         counts = report.counts()
@@ -96,7 +99,7 @@ class TextReporter(Reporter):
             self._out()
             loc = group[0].cause_location or spec.location(None, cause)
             line = result.positions.get(cause)
-            where = f"{loc}" + (f"（{self._w('line').format(line[0])}）" if line else "")
+            where = location_text(loc, self.info.lang) + (self._w("line").format(line[0]) if line else "")
             self._out("  " + self._w("cause").format(loc=where, n=len(group)), bold=True)
             for f in group:
                 self._finding(f, result, indent="    ", keep_table=True)
@@ -134,9 +137,9 @@ class TextReporter(Reporter):
         if not keep_table and " › " in location and location.split(" › ")[0] in self._table_titles():
             location = location.split(" › ", 1)[1]
         line = result.positions.get(f.pointer) or ((f.line, f.column or 1) if f.line else None)
-        where = location + (f"（{self._w('line').format(line[0])}）" if line else "")
+        where = location_text(location, self.info.lang) + (self._w("line").format(line[0]) if line else "")
         if f.cell:
-            where += f"［{f.cell}］"
+            where += f"［{f.cell}］" if self.info.lang == "zh" else f" [{f.cell}]"
         label = f.severity.zh if self.info.lang == "zh" else f.severity.value
         self._out(f"{indent}{_MARK[f.severity]} {label}  {where}", fg=_COLOUR[f.severity])
         self._out(f"{indent}    {f.message if self.info.lang == 'zh' else f.message_en}")
@@ -146,7 +149,7 @@ class TextReporter(Reporter):
                 + self._w("expected").format(e=f.expected, a=f.actual, d=f.difference, v=f.envelope, u=f.unit or ""),
                 dim=True,
             )
-        basis = f" · {self._w('basis')}：{rule.basis}" if rule is not None and rule.basis else ""
+        basis = f" · {self._w('basis')}{basis_text(rule, self.info.lang)}" if rule is not None and rule.basis else ""
         self._out(f"{indent}    {self._w('rule')} {f.rule}{basis}", dim=True)
 
     def _table_titles(self) -> set[str]:

@@ -10,7 +10,7 @@ from ..errors import SpecError
 from ..findings import Severity
 from .loadcheck import check_rule
 
-__all__ = ["RuleDef", "RuleGroup", "rule_from_yaml"]
+__all__ = ["RuleDef", "RuleGroup", "rule_from_yaml", "split_basis"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class RuleDef:
     message: str
     message_en: str
     basis: str
+    basis_en: str = ""  # empty when the rule file gives the basis as a plain (Chinese) string
     description: str = ""
     description_en: str = ""
     refs: tuple[str, ...] = ()
@@ -34,6 +35,10 @@ class RuleDef:
     params: Mapping[str, Any] = field(default_factory=dict)
     file: str = ""
     line: int = 0
+
+    def basis_in(self, lang: str) -> str:
+        """The basis in ``lang``; in English, empty when the rule file gives only the Chinese."""
+        return self.basis if lang == "zh" else self.basis_en
 
     @property
     def where(self) -> str:
@@ -53,6 +58,17 @@ class RuleGroup:
     rules: tuple[RuleDef, ...]
 
 
+def split_basis(raw: Any) -> tuple[str, str]:
+    """The basis as (zh, en): ``{zh, en}`` as written, or a plain string, which is Chinese only.
+
+    A plain string is the form of rule files written before the basis became bilingual; it is still
+    accepted so that vendored rule files keep loading, and reports in English then have no basis to show
+    in English (they say so rather than print the Chinese)."""
+    if isinstance(raw, Mapping):
+        return str(raw["zh"]), str(raw.get("en") or "")
+    return str(raw), ""
+
+
 def rule_from_yaml(raw: Mapping[str, Any], group: str, file: str) -> RuleDef:
     line = getattr(raw, "line", 0)
     rid = raw["id"]
@@ -60,6 +76,7 @@ def rule_from_yaml(raw: Mapping[str, Any], group: str, file: str) -> RuleDef:
         raise SpecError(f"rule id must start with the group name {group!r}.", file=file, line=line, rule=rid)
     check_rule(raw, rid, file)
     desc = raw.get("description") or {}
+    basis_zh, basis_en = split_basis(raw["basis"])
     return RuleDef(
         id=rid,
         group=group,
@@ -69,7 +86,8 @@ def rule_from_yaml(raw: Mapping[str, Any], group: str, file: str) -> RuleDef:
         title_en=raw["title"]["en"],
         message=raw["message"]["zh"],
         message_en=raw["message"]["en"],
-        basis=raw["basis"],
+        basis=basis_zh,
+        basis_en=basis_en,
         description=desc.get("zh", ""),
         description_en=desc.get("en", ""),
         refs=tuple(raw.get("refs", ())),
