@@ -57,7 +57,31 @@ def narrative(plan: Plan, ch: Chooser) -> dict[str, Any]:
             if "change" in out[key]:
                 out[key]["change"]["prior"] = fmt.num(prior)
     narrative_changes(ch, out, fmt, plan.year, step)
-    return out
+    return _stated_for(out, plan.tables)
+
+
+# The table a part of the narrative restates (its figures come from it): a form without that table
+# (a stand-alone 三公 publication) has a text without that part.
+NARRATIVE_TABLE = {
+    "income": "income",
+    "expenditure": "expenditure",
+    "general_budget_expenditure": "general_budget_expenditure",
+    "government_fund_expenditure": "government_fund_expenditure",
+    "operating_expenses": "basic_expenditure",
+    "meeting_expenses": "basic_expenditure",
+    "training_expenses": "basic_expenditure",
+    "three_public": "three_public_expenses",
+    "vehicles": "three_public_expenses",
+    "procurement": "summary",
+    "equipment": "summary",
+    "performance": "department_performance",
+}
+
+
+def _stated_for(out: dict[str, Any], tables: tuple[str, ...]) -> dict[str, Any]:
+    """The narrative without the parts (and their changes) whose table the form does not print."""
+    gone = {key for key, table in NARRATIVE_TABLE.items() if table not in tables}
+    return {k: v for k, v in out.items() if k not in gone and k.removesuffix("_change") not in gone}
 
 
 def _general_budget(plan: Plan) -> dict[str, Any]:

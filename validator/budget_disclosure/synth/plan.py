@@ -342,7 +342,7 @@ def make_plan(ch: Chooser, f: Features) -> Plan:
         three_public=three,
         gf_statement=gf_statement,
     )
-    if "project_performance" in form.tables:
+    if {"project_performance", "general_budget_project_expenditure"} & set(form.tables):
         plan = replace(plan, projects=_draw_projects(ch, plan))
     return plan
 
@@ -465,10 +465,11 @@ def _draw_three_public(
 
 
 def _draw_projects(ch: Chooser, plan: Plan) -> list[Project]:
-    """One project per project leaf and source (merged down to ``size.projects`` for a sized document)."""
+    """One project per project leaf and source (merged down to ``size.projects`` for a sized document);
+    the project table lists the projects of every source, as the table's unit amount is all of them."""
     pool = list(PROJECT_NAMES)
     funded: list[tuple[int, str]] = [
-        (v[src][1], src) for v in plan.leaves.values() for src in ("gb", "carry", "gf") if src in v and v[src][1]
+        (v[src][1], src) for v in plan.leaves.values() for src in ("gb", "carry", "gf", "sc") if src in v and v[src][1]
     ]
     if plan.size is not None:
         funded = _merge_projects(funded, plan.size.projects)

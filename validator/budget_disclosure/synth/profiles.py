@@ -31,8 +31,18 @@ BUILD_ORDER = (
     "department_performance",
     "general_budget_project_expenditure",
 )
-# Profiles generated documents are drawn from when Features.profile is None.
-PROFILES = ("hunan-changsha", "mof-143-2016", "central-2021")
+# A profile whose years have no end: documents are drawn up to this year.
+LAST_YEAR = 2025
+
+
+def _spec_profiles() -> tuple[str, ...]:
+    from ..spec import get_spec
+
+    return tuple(sorted(get_spec().profiles))
+
+
+# Every profile of the spec (schemas/profiles/); documents are drawn from them when Features.profile is None.
+PROFILES = _spec_profiles()
 
 
 @dataclass(frozen=True)
@@ -52,8 +62,18 @@ class ProfileForm:
     def state_capital(self) -> bool:
         return "state_capital_expenditure" in self.info.tables
 
+    @property
+    def years(self) -> list[int]:
+        """The fiscal years of the profile (open-ended ones up to LAST_YEAR)."""
+        first, last = self.info.years.first, self.info.years.last
+        return list(range(first, (last if last is not None else max(first, LAST_YEAR)) + 1))
+
     def draw_year(self, ch: Chooser) -> int:
-        return 2024
+        """A fiscal year of the profile; mostly one its code lists cover, when some year has them (so that
+        the code-list rules run more often than they are skipped)."""
+        years = self.years
+        listed = [y for y in years if any(y in r for r, _ in self.info.code_lists)]
+        return ch.choice(listed if listed and ch.bool(0.7) else years)
 
     def framework(self, year: int) -> Framework | None:
         from ..spec import get_spec

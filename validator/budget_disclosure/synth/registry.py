@@ -55,7 +55,7 @@ def build(ch: Chooser, f: Features = DEFAULT) -> dict[str, Any]:
         forms.optional_forms(plan, ch, tables)
     if "project_performance" in tables or "department_performance" in tables:
         performance.performance_forms(plan, ch, tables)
-    if "project_performance" in tables and _late_table_wanted(plan, ch, "general_budget_project_expenditure"):
+    if _late_table_wanted(plan, ch, tables, "general_budget_project_expenditure"):
         table = forms.general_budget_project_expenditure(plan, ch)
         if table is not None:
             tables["general_budget_project_expenditure"] = table
@@ -69,9 +69,12 @@ def build(ch: Chooser, f: Features = DEFAULT) -> dict[str, Any]:
     return forms.inline_indicator_columns(document) if f.inline_indicators else document
 
 
-def _late_table_wanted(plan: Plan, ch: Chooser, tid: str) -> bool:
-    """A late table the profile requires, or one it may print (drawn, or as Features says)."""
-    return tid in plan.tables or _flag(ch, plan.features.project_table, 0.5)
+def _late_table_wanted(plan: Plan, ch: Chooser, tables: dict[str, Any], tid: str) -> bool:
+    """A late table the profile requires, or one a form with a project table may print beside it (drawn, or
+    as Features.project_table says)."""
+    if tid in plan.tables:
+        return True
+    return "project_performance" in tables and _flag(ch, plan.features.project_table, 0.5)
 
 
 def _titled(form: ProfileForm, year: int, tables: dict[str, Any]) -> dict[str, Any]:
