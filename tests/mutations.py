@@ -407,7 +407,8 @@ def year_in_text(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutat
     if prepared.span:  # a period that begins after the fiscal year
         field = prepared.items.field
         ptr, _ = _pick(data, [(p, i) for p, i in _items(document, prepared.items.refs) if _has_path(i, field)], "item")
-        first = data.draw(st.integers(2025, 2090), label="first year")
+        fiscal_year = document["metadata"]["fiscal_year"]
+        first = data.draw(st.integers(fiscal_year + 1, 2090), label="first year")
         here = _field_pointer(ptr, field)
         value: Any = first if field.endswith("_year") else f"{first}-{first + 2}年"
         return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
@@ -416,7 +417,8 @@ def year_in_text(rule_id: str, document: Any, data: Any, prepared: Any) -> Mutat
         [(p, i) for p, i in _items(document, prepared.items.refs) if isinstance(i.get(prepared.items.field), str)],
         "item",
     )
-    year = data.draw(st.integers(2000, 2099).filter(lambda y: y != 2024), label="year")
+    fiscal_year = document["metadata"]["fiscal_year"]
+    year = data.draw(st.integers(2000, 2099).filter(lambda y: y != fiscal_year), label="year")
     here = _field_pointer(ptr, prepared.items.field)
     return Mutation(set_at(document, here, f"{year}年" + item[prepared.items.field]), lambda f: f.pointer == here)
 
@@ -876,21 +878,19 @@ def schema_or_input(rule_id: str, document: Any, data: Any) -> Mutation:
         code = data.draw(st.from_regex(r"\A([0-9]{1,2}|[0-9]{4}|[0-9]{6}|[0-9]{8,9}|[0-9]{3}[A-Z])\Z"), label="value")
         return Mutation(set_at(doc, here, code), lambda f: f.pointer == here)
     if rule_id == "schema.required":
-        here = data.draw(
-            st.sampled_from(
-                ["/metadata/unit_name", "/metadata/fiscal_year", "/amounts", "/tables/summary/income/grand_total"]
-            ),
-            label="field",
-        )
+        places = ["/metadata/unit_name", "/metadata/fiscal_year", "/amounts", "/tables/summary/income/grand_total"]
+        here = data.draw(st.sampled_from([p for p in places if jp.resolve(doc, p, None) is not None]), label="field")
         parent = here.rsplit("/", 1)[0]
         return Mutation(remove_at(doc, here), lambda f: f.pointer == parent)
     if rule_id == "schema.unknown-field":
         name = data.draw(st.from_regex(r"\Ax_[a-z]{1,8}\Z"), label="name")
-        parent = data.draw(st.sampled_from(["/metadata", "/tables/summary/income", "/narrative"]), label="where")
+        places = ["/metadata", "/tables/summary/income", "/narrative"]
+        parent = data.draw(st.sampled_from([p for p in places if jp.resolve(doc, p, None) is not None]), label="where")
         jp.resolve(doc, parent)[name] = 1
         return Mutation(doc, lambda f: f.pointer == f"{parent}/{name}")
     if rule_id == "schema.type":
-        here = data.draw(st.sampled_from(["/metadata/fiscal_year", "/metadata/unit_name", "/tables/summary/title"]))
+        places = ["/metadata/fiscal_year", "/metadata/unit_name", "/tables/summary/title"]
+        here = data.draw(st.sampled_from([p for p in places if jp.resolve(doc, p, None) is not None]))
         value = data.draw(
             st.one_of(
                 # integers a reader accepts: a 31-digit one is an input problem, not a type error
@@ -945,6 +945,7 @@ def dumps_exact(value: Any) -> str:
 
 def _input(rule_id: str, doc: Any, data: Any) -> Mutation:
     text = dumps_exact(doc)
+    year = f'"fiscal_year": {doc["metadata"]["fiscal_year"]}'
     everywhere: Check = lambda f: True  # noqa: E731
     if rule_id == "input.not-json":
         cut = data.draw(st.integers(1, len(text) - 1), label="cut")
@@ -960,21 +961,21 @@ def _input(rule_id: str, doc: Any, data: Any) -> Mutation:
         return Mutation(
             doc,
             lambda f: f.pointer == "/metadata/fiscal_year",
-            raw=text.replace('"fiscal_year": 2024', f'"fiscal_year": {token}', 1).encode(),
+            raw=text.replace(year, f'"fiscal_year": {token}', 1).encode(),
         )
     if rule_id == "input.number-too-long":
         digits = data.draw(st.integers(31, 400), label="digits")
         return Mutation(
             doc,
             lambda f: f.pointer == "/metadata/fiscal_year",
-            raw=text.replace('"fiscal_year": 2024', '"fiscal_year": ' + "9" * digits, 1).encode(),
+            raw=text.replace(year, '"fiscal_year": ' + "9" * digits, 1).encode(),
         )
     if rule_id == "input.number-out-of-range":
         token = data.draw(st.sampled_from(["1e30", "1E+999999", "-1E+99999999999999999999", "1E-999999999"]))
         return Mutation(
             doc,
             lambda f: f.pointer == "/metadata/fiscal_year",
-            raw=text.replace('"fiscal_year": 2024', f'"fiscal_year": {token}', 1).encode(),
+            raw=text.replace(year, f'"fiscal_year": {token}', 1).encode(),
         )
     if rule_id == "input.control-character":
         char = data.draw(st.sampled_from(["\\u0000", "\\u001f", "\\b", "\\f"]), label="escape")
@@ -996,6 +997,7 @@ def _input(rule_id: str, doc: Any, data: Any) -> Mutation:
         # findings beyond the cap (or the schema errors beyond it) are counted in the one finding.
         from budget_disclosure import Limits
 
+        assume("basic_expenditure" in doc["tables"])  # a stand-alone 三公 document has none
         rows = doc["tables"]["basic_expenditure"]["rows"]
         broken = copy.deepcopy(doc)
         for row in broken["tables"]["basic_expenditure"]["rows"]:
@@ -1031,10 +1033,9 @@ def _input(rule_id: str, doc: Any, data: Any) -> Mutation:
             st.floats(min_value=1, max_value=1e6).filter(lambda x: len(repr(x).replace(".", "").lstrip("0")) > 16),
             label="float",
         )
-        return Mutation(
-            set_at(doc, "/tables/summary/income/grand_total", value),
-            lambda f: f.pointer == "/tables/summary/income/grand_total",
-        )
+        total = "/tables/summary/income/grand_total"  # or, in a stand-alone 三公 document, its total
+        here = total if jp.resolve(doc, total, None) is not None else "/tables/three_public_expenses/total_row/subtotal"
+        return Mutation(set_at(doc, here, value), lambda f: f.pointer == here)
     if rule_id in ("input.workbook-formula", "input.workbook-layout"):
         return _workbook_mutation(rule_id, doc, data)
     if rule_id == "input.invalid-value":

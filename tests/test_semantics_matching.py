@@ -53,6 +53,7 @@ def test_a_reprinted_row_is_one_uniqueness_finding_and_nothing_else(data: Any) -
     copy's own row identity may repeat the original's rounding information, at the copy.)"""
     doc = data.draw(documents(), label="document")
     lists = [p for p in CODED_ROWS if isinstance(jp.resolve(doc, p, None), list) and jp.resolve(doc, p)]
+    assume(lists)  # a stand-alone 三公 document has no coded rows
     where = data.draw(st.sampled_from(lists), label="table")
     rows = jp.resolve(doc, where)
     row = data.draw(st.sampled_from(rows), label="row")
@@ -82,8 +83,9 @@ def test_a_table_declared_empty_is_zero_for_every_rule_that_reads_it(data: Any) 
     tables = [
         t
         for t, ptr in RESTATED.items()
-        if not doc["tables"][t].get("empty") and jp.resolve(doc, ptr, 0) not in (0, None)
+        if t in doc["tables"] and not doc["tables"][t].get("empty") and jp.resolve(doc, ptr, 0) not in (0, None)
     ]
+    assume(tables)  # a stand-alone 三公 document restates none of them
     table = data.draw(st.sampled_from(tables), label="table")
     emptied = copy.deepcopy(doc)
     emptied["tables"][table] = {"empty": True, "statement": "本部门无相关收支情况"}
@@ -196,12 +198,14 @@ def test_a_class_without_its_detail_is_found(data: Any) -> None:
         codelist = spec.codelist_for(
             doc["profile"], "economic" if depth == 5 else "function", doc["metadata"]["fiscal_year"]
         )
-        assert codelist is not None
+        if codelist is None:  # a year no code list covers: the rule is skipped, nothing to find
+            continue
         subdivided = {c[:n] for c in codelist.entries for n in (3, 5) if n < len(c)}
         for i, row in enumerate(rows):
             money = any(isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v for v in row.values())
             if len(row["code"]) < depth and row["code"] in subdivided and money:
                 candidates.append((where, i, depth, rule))
+    assume(candidates)
     where, index, depth, rule = data.draw(st.sampled_from(candidates), label="row")
     detail = len(jp.resolve(doc, where)[index]["code"]) + 2
     cut = copy.deepcopy(doc)

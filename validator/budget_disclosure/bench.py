@@ -97,7 +97,7 @@ def bench_single(repeat: int) -> dict[str, Any]:
 def _sized_documents() -> list[tuple[str, dict[str, Any]]]:
     from .synth import Features, Size, build_seeded
 
-    base = Features(profile="hunan-changsha", unit=("万元", 2), layout="nature")
+    base = Features(profile="hunan-changsha", unit=("万元", 2), layout="nature", year=2024)
     return [
         ("small", build_seeded(1, base)),
         ("medium", build_seeded(1, Features(**{**base.__dict__, "size": Size(40, 10, 8)}))),
