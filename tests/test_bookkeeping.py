@@ -1,0 +1,118 @@
+"""``applied`` and ``skipped`` asserted exactly (issue 16).
+
+A rule is *applied* when it checked at least one thing, *skipped* (with its reason) when it could not check
+what it should, and neither when it does not concern the document (its ``when`` is false, or nothing it
+reads is there to check). A rule counted as applied though it checked nothing, or dropped without a word,
+is what these tests catch.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from budget_disclosure import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+CLEAN = ROOT / "examples" / "clean" / "example-data-center-2024.json"
+
+
+def clean() -> dict[str, Any]:
+    with CLEAN.open(encoding="utf-8") as handle:
+        document: dict[str, Any] = json.load(handle, parse_float=Decimal)
+    return document
+
+
+def books(document: dict[str, Any], *rules: str) -> tuple[set[str], list[str]]:
+    report = validate(copy.deepcopy(document), select=list(rules) or None)
+    return set(report.applied), [s.rule for s in report.skipped]
+
+
+def all_indicators(document: dict[str, Any]) -> list[dict[str, Any]]:
+    tables = document["tables"]
+    found = list(tables["department_performance"]["indicators"])
+    for unit in tables["project_performance"]["units"]:
+        for project in unit["projects"]:
+            found += project["indicators"]
+    return found
+
+
+# One rule of each kind the clean example exercises: selected alone, it is applied and nothing is skipped.
+ONE_OF_EACH = [
+    "summary.income-current-year",  # sum
+    "income.rollup",  # rollup
+    "income.row-total",  # row_sum
+    "cross.income-total",  # compare
+    "performance.unit-subtotal",  # group_sum
+    "indicators.value-type",  # allowed_values
+    "indicators.level1",  # indicator_levels
+    "indicators.placeholder",  # pattern
+    "indicators.percent-range",  # bounds
+    "structure.title-year",  # year_in_text
+    "structure.placeholder-text",  # text_scan
+]
+
+
+@pytest.mark.parametrize("rule", ONE_OF_EACH)
+def test_a_rule_that_checks_something_is_applied(rule: str) -> None:
+    assert books(clean(), rule) == ({rule}, [])
+
+
+def test_the_whole_clean_example_skips_nothing_and_applies_each_of_them() -> None:
+    applied, skipped = books(clean())
+    assert skipped == []
+    assert set(ONE_OF_EACH) <= applied
+    assert "narrative.operating-expenses" not in applied  # the unit is a 事业单位: the rule does not concern it
+
+
+def test_a_rule_whose_condition_is_false_is_neither_applied_nor_skipped() -> None:
+    document = clean()
+    assert books(document, "narrative.operating-expenses") == (set(), [])
+    document["metadata"]["institution_type"] = "行政单位"
+    assert books(document, "narrative.operating-expenses") == ({"narrative.operating-expenses"}, [])
+
+
+def test_a_rule_that_finds_nothing_to_check_is_not_applied() -> None:
+    """No indicator is a percentage: the percentage bounds checked nothing and do not count as applied."""
+    document = clean()
+    for row in all_indicators(document):
+        if row.get("unit") in ("%", "％"):
+            row["unit"] = "个"
+    assert books(document, "indicators.percent-range") == (set(), [])
+
+
+def test_a_rule_on_a_missing_required_table_is_skipped_with_its_reason() -> None:
+    document = clean()
+    del document["tables"]["summary"]
+    report = validate(copy.deepcopy(document), select=["summary.income-current-year"])
+    assert set(report.applied) == set()
+    assert [(s.rule, "summary" in s.reason_en) for s in report.skipped] == [("summary.income-current-year", True)]
+
+
+def test_every_rule_that_reads_a_missing_table_is_skipped_and_none_applied() -> None:
+    document = clean()
+    applied_before, _ = books(document)
+    del document["tables"]["summary"]
+    applied, skipped = books(document)
+    assert len(skipped) == len(set(skipped))
+    summary_rules = {r for r in applied_before if r.startswith("summary.")}
+    assert summary_rules and summary_rules <= set(skipped)
+    assert not summary_rules & applied  # they read nothing else
+    # a rule that also reads other tables checks them and says what it left out: applied and skipped
+    assert {"structure.title-year", "structure.unit-name"} <= applied & set(skipped)
+    assert applied_before - applied <= set(skipped)  # what stopped applying says why
+
+
+def test_a_table_declared_empty_is_checked_as_zero_not_skipped() -> None:
+    document = clean()
+    document["tables"]["government_fund_expenditure"] = {
+        **{k: v for k, v in document["tables"]["government_fund_expenditure"].items() if k in ("title", "unit_name")},
+        "empty": True,
+    }
+    applied, skipped = books(document)
+    assert "government_fund.row-total" not in skipped
