@@ -116,3 +116,32 @@ def test_a_table_declared_empty_is_checked_as_zero_not_skipped() -> None:
     }
     applied, skipped = books(document)
     assert "government_fund.row-total" not in skipped
+
+
+# ------------------------------------------------------------------------------------ ``when`` conditions
+class _Cells:
+    """A stand-in context that answers ``cells`` with the given values (the condition's own logic only)."""
+
+    def __init__(self, *values: int) -> None:
+        from budget_disclosure.amounts import Cell
+
+        self._cells = [Cell(f"/c{i}", Decimal(v), Decimal(0), "元", Decimal(v), 0) for i, v in enumerate(values)]
+
+    def cells(self, bound: Any) -> list[Any]:
+        return self._cells
+
+
+@pytest.mark.parametrize(
+    ("values", "zero", "nonzero"),
+    [((0, 0, 0), True, False), ((0, 5, 0), False, True), ((5, 5), False, True), ((), True, False), ((0,), True, False)],
+)
+def test_zero_means_every_cell_and_nonzero_any_cell(values: tuple[int, ...], zero: bool, nonzero: bool) -> None:
+    from budget_disclosure.rules.conditions import compile_when
+    from budget_disclosure.spec import get_spec
+
+    labels = get_spec().labels
+    ctx: Any = _Cells(*values)
+    assert compile_when(labels, ({"zero": "income:rows[*].total"},))(ctx) is zero
+    assert compile_when(labels, ({"nonzero": "income:rows[*].total"},))(ctx) is nonzero
+    both = compile_when(labels, ({"zero": "income:rows[*].total"}, {"nonzero": "income:rows[*].total"}))
+    assert both(ctx) is False  # conditions are all required

@@ -321,3 +321,25 @@ def test_smaller_limits_are_kept_at_their_edge() -> None:
 
 def test_severity_values_are_the_three_of_the_report_schema() -> None:
     assert {s.value for s in Severity} == {"error", "warning", "info"}
+
+
+# ------------------------------------------------------------------------------------- 6 · schema layer
+def test_extra_fields_are_named_without_those_a_pattern_admits() -> None:
+    """``patternProperties`` admit names by pattern: only the fields neither listed nor matched are extras."""
+    from jsonschema import Draft202012Validator
+
+    from budget_disclosure.schemacheck import SchemaChecker
+
+    schema = {
+        "type": "object",
+        "properties": {"a": {}},
+        "patternProperties": {"^x-": {}},
+        "additionalProperties": False,
+    }
+    instance = {"a": 1, "x-note": 2, "zzz": 3, "y-x-": 4}
+    (error,) = Draft202012Validator(schema).iter_errors(instance)
+    assert SchemaChecker._extras(error) == ["zzz", "y-x-"]
+    (plain,) = Draft202012Validator({"properties": {"a": {}}, "additionalProperties": False}).iter_errors(instance)
+    assert SchemaChecker._extras(plain) == ["x-note", "zzz", "y-x-"]
+    (wrong,) = Draft202012Validator({"type": "string"}).iter_errors(instance)
+    assert SchemaChecker._extras(wrong) == []
