@@ -114,7 +114,7 @@ def test_a_table_declared_empty_is_checked_as_zero_not_skipped() -> None:
         **{k: v for k, v in document["tables"]["government_fund_expenditure"].items() if k in ("title", "unit_name")},
         "empty": True,
     }
-    applied, skipped = books(document)
+    _, skipped = books(document)
     assert "government_fund.row-total" not in skipped
 
 

@@ -91,7 +91,9 @@ def test_satisfaction_is_never_capped(value: str, warned: bool) -> None:
     assert found(document, "indicators.satisfaction-full") == expected
 
 
-@pytest.mark.parametrize(("unit", "warned"), [("-", False), ("—", False), ("/", False), (None, False), ("%", True), ("万元", True)])
+@pytest.mark.parametrize(
+    ("unit", "warned"), [("-", False), ("—", False), ("/", False), (None, False), ("%", True), ("万元", True)]
+)
 def test_a_qualitative_indicator_has_no_unit(unit: str | None, warned: bool) -> None:
     """P-06: 定性 ⇒ 度量单位 empty or "-"."""
     document = clean()
@@ -189,7 +191,18 @@ def test_every_template_placeholder_is_found(text: str) -> None:
 
 
 # -------------------------------------------------------------------------------- C-05 · 基本支出 classes
-@pytest.mark.parametrize(("code", "bad"), [("30101", False), ("30201", False), ("30301", False), ("31002", False), ("30901", True), ("31101", True), ("31201", True)])
+@pytest.mark.parametrize(
+    ("code", "bad"),
+    [
+        ("30101", False),
+        ("30201", False),
+        ("30301", False),
+        ("31002", False),
+        ("30901", True),
+        ("31101", True),
+        ("31201", True),
+    ],
+)
 def test_basic_expenditure_codes_belong_to_its_classes(code: str, bad: bool) -> None:
     document = clean()
     basic = document["tables"]["basic_expenditure"]["rows"]
@@ -254,7 +267,20 @@ def test_readings_of_other_values_and_units() -> None:
     assert reading_of("1" * 40) is None  # more digits than any accepted number
 
 
-@pytest.mark.parametrize(("value", "blank"), [(None, True), ("", True), ("   ", True), ("\u3000", True), ("\t\n", True), ("0", False), (0, False), (" a ", False), (Decimal(0), False)])
+@pytest.mark.parametrize(
+    ("value", "blank"),
+    [
+        (None, True),
+        ("", True),
+        ("   ", True),
+        ("\u3000", True),
+        ("\t\n", True),
+        ("0", False),
+        (0, False),
+        (" a ", False),
+        (Decimal(0), False),
+    ],
+)
 def test_whitespace_only_is_blank_and_zero_is_not(value: Any, blank: bool) -> None:
     assert is_blank(value) is blank
 

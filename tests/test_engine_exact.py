@@ -220,10 +220,14 @@ def test_a_sum_at_exactly_its_envelope_is_information_and_one_step_beyond_an_err
     document = income_of_four_rounded_terms()
     document["tables"]["summary"]["income"]["current_year_total"] += steps * STEP
     found = triples(document, select=["summary.income-current-year"])
-    expected = set() if severity is None else {("summary.income-current-year", f"{INCOME}/current_year_total", severity)}
+    expected = (
+        set() if severity is None else {("summary.income-current-year", f"{INCOME}/current_year_total", severity)}
+    )
     assert found == expected
     strict = triples(document, select=["summary.income-current-year"], strict_arithmetic=True)
-    expected_strict = set() if steps == 0 else {("summary.income-current-year", f"{INCOME}/current_year_total", "error")}
+    expected_strict = (
+        set() if steps == 0 else {("summary.income-current-year", f"{INCOME}/current_year_total", "error")}
+    )
     assert strict == expected_strict
 
 
@@ -294,7 +298,7 @@ def test_strict_mode_turns_every_rounding_information_of_the_clean_example_into_
     ],
 )
 def test_numbers_at_the_length_limits(token: str, finding: str | None) -> None:
-    found = {(f.rule, f.pointer) for f in validate('{"a": %s}' % token).findings if f.rule.startswith("input.")}
+    found = {(f.rule, f.pointer) for f in validate(f'{{"a": {token}}}').findings if f.rule.startswith("input.")}
     assert found == (set() if finding is None else {(finding, "/a")})
 
 
@@ -315,7 +319,7 @@ def test_smaller_limits_are_kept_at_their_edge() -> None:
     ok = {(f.rule, f.pointer) for f in validate('{"a": 123.45}', limits=limits).findings if f.rule.startswith("input.")}
     assert ok == set()
     for token in ("123.456", "123456", "12345.6"):
-        bad = {f.rule for f in validate('{"a": %s}' % token, limits=limits).findings if f.rule.startswith("input.")}
+        bad = {f.rule for f in validate(f'{{"a": {token}}}', limits=limits).findings if f.rule.startswith("input.")}
         assert bad & {"input.number-too-long", "input.number-out-of-range"}, token
 
 

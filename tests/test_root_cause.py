@@ -55,9 +55,7 @@ def move(document: dict[str, Any], pointer: str, by: str) -> None:
 def errors(document: dict[str, Any]) -> dict[tuple[str, str], tuple[str | None, Decimal | None]]:
     """(rule, pointer) → (cause, difference) of every error beyond the clean example's (which has none)."""
     report = validate(copy.deepcopy(document))
-    return {
-        (f.rule, f.pointer): (f.cause, f.difference) for f in report.findings if f.severity is Severity.ERROR
-    }
+    return {(f.rule, f.pointer): (f.cause, f.difference) for f in report.findings if f.severity is Severity.ERROR}
 
 
 def test_the_clean_example_has_no_error() -> None:
@@ -137,7 +135,9 @@ def identity(rule: str, op: str, left: list[Cell], right: list[Cell], envelope: 
         "lt": diff >= envelope if envelope else diff >= 0,
         "gt": -diff >= envelope if envelope else diff <= 0,
     }[op]
-    return Evaluation(rule, left[0].pointer, op, [(x, one) for x in left], [(x, one) for x in right], diff, Decimal(envelope), failed)
+    return Evaluation(
+        rule, left[0].pointer, op, [(x, one) for x in left], [(x, one) for x in right], diff, Decimal(envelope), failed
+    )
 
 
 def finding(e: Evaluation, severity: Severity = Severity.ERROR) -> Finding:

@@ -163,12 +163,16 @@ def mutants_of(module: str) -> list[Mutant]:
             add(node, "number", str(node.value + 1))
             if node.value != 0:
                 add(node, "number", str(node.value - 1))
-        elif isinstance(node, ast.Return) and node.value is not None:
-            if not (isinstance(node.value, ast.Constant) and node.value.value is None):
-                add(node, "return", "return None")
-        elif isinstance(node, ast.Assign | ast.AugAssign | ast.Expr | ast.Continue | ast.Break):
-            if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
-                add(node, "drop", "pass")
+        elif (
+            isinstance(node, ast.Return)
+            and node.value is not None
+            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        ):
+            add(node, "return", "return None")
+        elif isinstance(node, ast.Assign | ast.AugAssign | ast.Expr | ast.Continue | ast.Break) and not (
+            isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ):
+            add(node, "drop", "pass")
     return found
 
 
@@ -261,14 +265,22 @@ def main() -> int:
             status, seconds, detail = run_selection(tree, args.selection, timeout)
         finally:
             target.write_text(original, encoding="utf-8")
-        results.append({**asdict(mutant), "id": mutant.ident, "status": status, "seconds": round(seconds, 1), "detail": detail})
-        print(f"[{n}/{len(chosen)}] {status:9} {seconds:6.1f}s {mutant.ident}  {mutant.original!r} -> {mutant.replacement!r}", flush=True)
+        results.append(
+            {**asdict(mutant), "id": mutant.ident, "status": status, "seconds": round(seconds, 1), "detail": detail}
+        )
+        print(
+            f"[{n}/{len(chosen)}] {status:9} {seconds:6.1f}s {mutant.ident}"
+            f"  {mutant.original!r} -> {mutant.replacement!r}",
+            flush=True,
+        )
         Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     killed = sum(r["status"].startswith("killed") for r in results)
     survived = [r for r in results if r["status"] == "survived"]
     total = sum(r["seconds"] for r in results)
-    print(f"\n{len(results)} mutants: {killed} killed, {len(survived)} survived, "
-          f"{len(results) - killed - len(survived)} errors; {total / max(1, len(results)):.1f} s per mutant")
+    print(
+        f"\n{len(results)} mutants: {killed} killed, {len(survived)} survived, "
+        f"{len(results) - killed - len(survived)} errors; {total / max(1, len(results)):.1f} s per mutant"
+    )
     for r in survived:
         print(f"SURVIVED {r['id']}  {r['original']!r} -> {r['replacement']!r}")
     return 0

@@ -19,7 +19,6 @@ import copy
 import json
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -94,16 +93,15 @@ def edits_of(path: Path) -> Iterator[Edit]:
         rid = rule.get("id", f"{name}#{index}")
         params = rule.get("params") or {}
 
-        def at(i: int = index) -> Callable[[dict[str, Any]], dict[str, Any]]:
-            return lambda d: d["rules"][i]
-
-        def edit(what: str, fn: Callable[[dict[str, Any]], None], i: int = index) -> Edit:
-            return Edit(name, rid, what, lambda d: fn(d["rules"][i]))
+        def edit(what: str, fn: Callable[[dict[str, Any]], None], i: int = index, rule_id: str = rid) -> Edit:
+            return Edit(name, rule_id, what, lambda d: fn(d["rules"][i]))
 
         severity = rule.get("severity")
         if severity in OTHER_SEVERITY:
-            yield edit(f"severity {severity} -> {OTHER_SEVERITY[severity]}",
-                       lambda r, s=OTHER_SEVERITY[severity]: r.__setitem__("severity", s))
+            yield edit(
+                f"severity {severity} -> {OTHER_SEVERITY[severity]}",
+                lambda r, s=OTHER_SEVERITY[severity]: r.__setitem__("severity", s),
+            )
         parts = params.get("parts")
         if isinstance(parts, list) and len(parts) >= 2:
             yield edit(f"drop part {parts[-1]}", lambda r: r["params"]["parts"].pop())
@@ -114,16 +112,19 @@ def edits_of(path: Path) -> Iterator[Edit]:
         for key, delta in (("max", 10), ("min", -10)):
             bound = params.get(key)
             if isinstance(bound, int | float) and not isinstance(bound, bool):
-                yield edit(f"{key} {bound} -> {bound + delta}",
-                           lambda r, k=key, b=bound + delta: r["params"].__setitem__(k, b))
+                yield edit(
+                    f"{key} {bound} -> {bound + delta}", lambda r, k=key, b=bound + delta: r["params"].__setitem__(k, b)
+                )
         op = params.get("op")
         for weaker in WEAKER_OP.get(op, []):
             yield edit(f"op {op} -> {weaker}", lambda r, w=weaker: r["params"].__setitem__("op", w))
         for key in ("must_match", "must_not_match", "pattern"):
             pattern = params.get(key)
             if isinstance(pattern, str) and (dropped := _drop_alternative(pattern)) is not None:
-                yield edit(f"{key} drops an alternative: {dropped[:50]}",
-                           lambda r, k=key, p=dropped: r["params"].__setitem__(k, p))
+                yield edit(
+                    f"{key} drops an alternative: {dropped[:50]}",
+                    lambda r, k=key, p=dropped: r["params"].__setitem__(k, p),
+                )
         if "where" in params:
             yield edit("where removed", lambda r: r["params"].pop("where"))
         if "when" in rule:
@@ -216,7 +217,9 @@ def main() -> int:
 
     spec = ROOT / "mutants" / "spec"
     write_copy(spec, None)
-    print(f"{len(chosen)} of {len(everything)} edits; control run (rule files re-serialised, unchanged) ...", flush=True)
+    print(
+        f"{len(chosen)} of {len(everything)} edits; control run (rule files re-serialised, unchanged) ...", flush=True
+    )
     status, seconds, detail = run_selection(spec, args.selection, args.timeout)
     if status != "survived":
         print(f"the selection fails on the unchanged copy: {status} {detail}", file=sys.stderr)
@@ -231,14 +234,18 @@ def main() -> int:
             break
         write_copy(spec, e)
         status, seconds, detail = run_selection(spec, args.selection, timeout)
-        results.append({"file": e.file, "id": e.ident, "status": status, "seconds": round(seconds, 1), "detail": detail})
+        results.append(
+            {"file": e.file, "id": e.ident, "status": status, "seconds": round(seconds, 1), "detail": detail}
+        )
         print(f"[{n}/{len(chosen)}] {status:9} {seconds:6.1f}s {e.file} {e.ident}", flush=True)
         Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     killed = sum(r["status"].startswith("killed") for r in results)
     survived = [r for r in results if r["status"] == "survived"]
-    print(f"\n{len(results)} edits: {killed} killed, {len(survived)} survived, "
-          f"{len(results) - killed - len(survived)} errors; "
-          f"{sum(r['seconds'] for r in results) / max(1, len(results)):.1f} s per edit")
+    print(
+        f"\n{len(results)} edits: {killed} killed, {len(survived)} survived, "
+        f"{len(results) - killed - len(survived)} errors; "
+        f"{sum(r['seconds'] for r in results) / max(1, len(results)):.1f} s per edit"
+    )
     for r in survived:
         print(f"SURVIVED {r['file']} {r['id']}")
     return 0
