@@ -347,3 +347,29 @@ def test_extra_fields_are_named_without_those_a_pattern_admits() -> None:
     assert SchemaChecker._extras(plain) == ["x-note", "zzz", "y-x-"]
     (wrong,) = Draft202012Validator({"type": "string"}).iter_errors(instance)
     assert SchemaChecker._extras(wrong) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "finding"),
+    [
+        (10**21 - 1, None),  # below 10^21
+        (10**21, "input.number-out-of-range"),
+        (-(10**21), "input.number-out-of-range"),
+        (10**30 - 1, "input.number-out-of-range"),  # 30 digits: the magnitude, not the length, is wrong
+        (10**30, "input.number-too-long"),  # 31 digits
+        (Decimal("0." + "1" * 20), None),
+        (Decimal("0." + "1" * 21), "input.number-out-of-range"),
+    ],
+)
+def test_numbers_of_a_parsed_document_at_the_limits(number: int | Decimal, finding: str | None) -> None:
+    """A dict passed by a Python caller is bounded like JSON text (its ints and Decimals are not parsed)."""
+    found = {(f.rule, f.pointer) for f in validate({"a": number}).findings if f.rule.startswith("input.")}
+    assert found == (set() if finding is None else {(finding, "/a")})
+
+
+@pytest.mark.parametrize("value", [True, False, None])
+def test_literals_of_a_parsed_document_are_kept(value: bool | None) -> None:
+    report = validate({"a": value, "b": "x\u0000y"})
+    assert {(f.rule, f.pointer) for f in report.findings if f.rule.startswith("input.")} == {
+        ("input.control-character", "/b")
+    }

@@ -50,6 +50,7 @@ SELECTION = [  # the fast, exact modules first: with -x a killed mutant stops at
     "tests/test_root_cause.py",
     "tests/test_bookkeeping.py",
     "tests/test_domain_values.py",
+    "tests/test_identities.py",
     "tests/test_reader.py",
     "tests/test_examples.py",
 ]

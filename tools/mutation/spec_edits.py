@@ -33,6 +33,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 SELECTION = [  # the fast, exact modules first: with -x an edit that is caught stops at its first failure
     "tests/test_domain_values.py",
+    "tests/test_identities.py",
     "tests/test_engine_exact.py",
     "tests/test_root_cause.py",
     "tests/test_bookkeeping.py",
