@@ -293,3 +293,31 @@ def test_text_of_a_cell() -> None:
     assert text_of(True) == "true"
     assert text_of(False) == "false"
     assert text_of(5) == "5"
+
+
+# ---------------------------------------------------------------- T9-03 · 经济成本指标 within the money
+def test_an_economic_cost_beyond_the_money_is_an_error() -> None:
+    document = clean()
+    rows(document)[0]["value"] = "99999"  # 万元, beyond the department's 2099.38 万元
+    assert found(document, "indicators.cost-within-money") == {(f"{INDICATORS}/0/value", "error")}
+
+
+@pytest.mark.parametrize(
+    ("row", "fields"),
+    [
+        (2, {"level2": "数量指标", "unit": "万元", "value": "5000"}),  # an amount, but no cost indicator
+        (0, {"unit": "元/人", "value": "50000000"}),  # a cost per head is no amount of the money
+        (0, {"unit": "万元", "value": "每人5000"}),
+        (0, {"unit": "个", "value": "5000"}),  # no unit of money
+    ],
+)
+def test_only_an_amount_of_economic_cost_is_bounded_by_the_money(row: int, fields: dict[str, str]) -> None:
+    document = clean()
+    rows(document)[row].update(fields)
+    assert found(document, "indicators.cost-within-money") == set()
+
+
+# ----------------------------------------------------------------------------------- input encodings
+@pytest.mark.parametrize("text", ['{"a": "x\ud800"}', '{"a": "\udfff"}'])
+def test_a_lone_surrogate_in_text_is_an_encoding_finding(text: str) -> None:
+    assert {(f.rule, f.pointer) for f in validate(text).findings} == {("input.encoding", "/a")}
