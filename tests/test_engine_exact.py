@@ -373,3 +373,23 @@ def test_literals_of_a_parsed_document_are_kept(value: bool | None) -> None:
     assert {(f.rule, f.pointer) for f in report.findings if f.rule.startswith("input.")} == {
         ("input.control-character", "/b")
     }
+
+
+def test_a_shared_part_of_a_parsed_document_is_read_each_time() -> None:
+    shared = [Decimal(1), Decimal(2)]
+    from budget_disclosure.reader import read
+
+    result = read({"a": shared, "b": {"c": shared}})
+    assert result.problems == ()
+    assert result.document == {"a": [1, 2], "b": {"c": [1, 2]}}
+
+
+@pytest.mark.parametrize("depth", [3, 4, 5, 10])
+def test_a_parsed_document_deeper_than_its_limit_is_one_finding(depth: int) -> None:
+    document: dict[str, Any] = {}
+    inner = document
+    for _ in range(depth):
+        inner["a"] = {}
+        inner = inner["a"]
+    found = [(f.rule, f.pointer) for f in validate(document, limits=Limits(max_depth=5)).findings]
+    assert found == ([] if depth < 5 else [("input.too-deep", "/a/a/a/a/a")])
