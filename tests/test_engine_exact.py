@@ -391,5 +391,6 @@ def test_a_parsed_document_deeper_than_its_limit_is_one_finding(depth: int) -> N
     for _ in range(depth):
         inner["a"] = {}
         inner = inner["a"]
-    found = [(f.rule, f.pointer) for f in validate(document, limits=Limits(max_depth=5)).findings]
+    report = validate(document, limits=Limits(max_depth=5))
+    found = [(f.rule, f.pointer) for f in report.findings if f.rule.startswith("input.")]
     assert found == ([] if depth < 5 else [("input.too-deep", "/a/a/a/a/a")])
