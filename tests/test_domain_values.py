@@ -92,7 +92,8 @@ def test_satisfaction_is_never_capped(value: str, warned: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("unit", "warned"), [("-", False), ("—", False), ("/", False), (None, False), ("%", True), ("万元", True)]
+    ("unit", "warned"),
+    [("-", False), ("—", False), ("/", False), (None, False), ("%", True), ("万元", True), ("个", True), ("≈", True)],
 )
 def test_a_qualitative_indicator_has_no_unit(unit: str | None, warned: bool) -> None:
     """P-06: 定性 ⇒ 度量单位 empty or "-"."""
@@ -321,3 +322,16 @@ def test_only_an_amount_of_economic_cost_is_bounded_by_the_money(row: int, field
 @pytest.mark.parametrize("text", ['{"a": "x\ud800"}', '{"a": "\udfff"}'])
 def test_a_lone_surrogate_in_text_is_an_encoding_finding(text: str) -> None:
     assert {(f.rule, f.pointer) for f in validate(text).findings} == {("input.encoding", "/a")}
+
+
+@pytest.mark.parametrize(
+    ("unit", "warned"),
+    [("%", False), ("％", False), ("-", False), ("个", True), ("万元", True), ("≈", True), ("次", True)],
+)
+def test_a_rate_is_a_percentage(unit: str, warned: bool) -> None:
+    """P-14: an indicator named …率 is measured in %."""
+    document = clean()
+    i = row_where(document, level3="预算执行率")
+    rows(document)[i]["unit"] = unit
+    expected = {(f"{INDICATORS}/{i}/unit", "warning")} if warned else set()
+    assert found(document, "indicators.rate-unit") == expected
