@@ -145,3 +145,33 @@ def test_zero_means_every_cell_and_nonzero_any_cell(values: tuple[int, ...], zer
     assert compile_when(labels, ({"nonzero": "income:rows[*].total"},))(ctx) is nonzero
     both = compile_when(labels, ({"zero": "income:rows[*].total"}, {"nonzero": "income:rows[*].total"}))
     assert both(ctx) is False  # conditions are all required
+
+
+# ------------------------------------------------------------------------------------------ the caps
+def test_schema_findings_past_the_cap_are_one_error_at_the_first_left_out() -> None:
+    """What the schema layer did not explain was not checked: the report says so as an error (never valid)."""
+    from budget_disclosure.reader import Limits
+
+    document = clean()
+    for row in document["tables"]["income"]["rows"]:
+        row["total"] = "x"
+    report = validate(document, limits=Limits(max_findings_per_rule=3), select=["income.row-total"])
+    found = [(f.rule, f.pointer, f.severity.value) for f in report.findings if f.rule.startswith(("input", "schema"))]
+    assert found == [
+        ("schema.amount-type", "/tables/income/rows/0/total", "error"),
+        ("schema.amount-type", "/tables/income/rows/1/total", "error"),
+        ("schema.amount-type", "/tables/income/rows/2/total", "error"),
+        ("input.too-many-schema-findings", "/tables/income/rows/3/total", "error"),
+    ]
+    assert not report.valid
+
+
+def test_rule_findings_past_the_cap_are_counted_at_the_rule_severity() -> None:
+    from budget_disclosure.reader import Limits
+
+    document = clean()
+    for row in document["tables"]["income"]["rows"]:
+        row["total"] += 1
+    report = validate(document, limits=Limits(max_findings_per_rule=2), select=["income.row-total"])
+    found = [(f.rule, f.severity.value) for f in report.findings]
+    assert found == [("income.row-total", "error")] * 2 + [("input.too-many-findings", "error")]
