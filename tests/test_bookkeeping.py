@@ -175,3 +175,17 @@ def test_rule_findings_past_the_cap_are_counted_at_the_rule_severity() -> None:
     report = validate(document, limits=Limits(max_findings_per_rule=2), select=["income.row-total"])
     found = [(f.rule, f.severity.value) for f in report.findings]
     assert found == [("income.row-total", "error")] * 2 + [("input.too-many-findings", "error")]
+
+
+# ---------------------------------------------------------------------------------- the kind registry
+def test_every_kind_documents_itself_and_the_registry_is_frozen() -> None:
+    """docs/RULES.md describes each kind by its function's docstring; no run can change a kind."""
+    import dataclasses
+
+    from budget_disclosure.rules.kinds import KINDS
+
+    for name, kind in KINDS.items():
+        assert kind.name == name
+        assert kind.doc and kind.doc == (kind.run.__doc__ or "").strip()
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            kind.partial = not kind.partial  # type: ignore[misc]
