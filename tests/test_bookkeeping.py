@@ -189,3 +189,13 @@ def test_every_kind_documents_itself_and_the_registry_is_frozen() -> None:
         assert kind.doc and kind.doc == (kind.run.__doc__ or "").strip()
         with pytest.raises(dataclasses.FrozenInstanceError):
             kind.partial = not kind.partial  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [("{not json", "input.not-json"), ("[1, 2]", "input.not-object"), ('{"a": 1, "a": 2}', "input.duplicate-key")],
+)
+def test_input_that_cannot_be_read_is_an_error(text: str, rule: str) -> None:
+    report = validate(text)
+    assert [(f.rule, f.severity.value) for f in report.findings] == [(rule, "error")]
+    assert not report.valid

@@ -68,6 +68,8 @@ SUMMARY = [
     ("summary.expenditure-current-year", "expenditure", "current_year_total",
      ["basic", "project", "business_operation", "subsidy_to_subordinates", "remittance_to_superior"]),
     ("summary.income-grand-total", "income", "grand_total", ["current_year_total", "prior_year_carryover"]),
+    ("summary.expenditure-grand-total", "expenditure", "grand_total",
+     ["current_year_total", "surplus_distribution", "carry_forward"]),
 ]  # fmt: skip
 SUMMARY_CASES = [(rule, side, total, part) for rule, side, total, parts in SUMMARY for part in parts]
 
@@ -82,6 +84,17 @@ def test_every_part_of_the_summary_counts(rule: str, side: str, total: str, part
     assert row_findings(document, rule) == {f"/tables/summary/{side}/{total}"}
     block[total] += DELTA
     assert row_findings(document, rule) == set()
+
+
+@pytest.mark.parametrize("part", ["goods", "works", "services"])
+def test_every_part_of_government_procurement_counts(part: str) -> None:
+    """财预〔2016〕143号: 政府采购总额 = 货物 + 工程 + 服务."""
+    document = clean()
+    procurement = document["narrative"]["procurement"]
+    procurement[part] += DELTA
+    assert row_findings(document, "narrative.procurement") == {"/narrative/procurement/total"}
+    procurement["total"] += DELTA
+    assert row_findings(document, "narrative.procurement") == set()
 
 
 # ------------------------------------------------------------------------- the reader's count of values
