@@ -109,3 +109,24 @@ def test_a_parsed_document_at_exactly_its_value_limit(extra: int) -> None:
     document = {"a": [0] * (limit - 2 + extra)}
     rules = {f.rule for f in validate(document, limits=Limits(max_values=limit)).findings}
     assert ("input.too-many-values" in rules) is bool(extra)
+
+
+# ------------------------------------------------------------------- classification: the level below
+@pytest.mark.parametrize(
+    ("dropped", "at", "level"),
+    [
+        (["20805", "2080505", "2080506"], "/tables/expenditure/rows/0/code", "款 (item)"),  # 类 208 without its 款
+        (["2080505", "2080506"], "/tables/expenditure/rows/1/code", "项 (sub-item)"),  # 款 20805 without its 项
+    ],
+)
+def test_a_class_with_money_and_no_row_below_names_the_missing_level(dropped: list[str], at: str, level: str) -> None:
+    document = clean()
+    table = document["tables"]["expenditure"]
+    table["rows"] = [r for r in table["rows"] if r["code"] not in dropped]
+    report = validate(copy.deepcopy(document), select=["classification.function-children"])
+    found = [
+        (f.pointer, f"no {level} rows" in f.message_en)
+        for f in report.findings
+        if f.rule == "classification.function-children"
+    ]
+    assert found == [(at, True)]
