@@ -130,3 +130,15 @@ def test_a_class_with_money_and_no_row_below_names_the_missing_level(dropped: li
         if f.rule == "classification.function-children"
     ]
     assert found == [(at, True)]
+
+
+def test_a_former_name_is_named_with_its_last_year() -> None:
+    """210 was 医疗卫生与计划生育支出 until 2018 (2019年政府收支分类科目); in 2024 that name is out of date."""
+    document = clean()
+    row = next(r for r in document["tables"]["expenditure"]["rows"] if r["code"] == "210")
+    row["name"] = "医疗卫生与计划生育支出"
+    report = validate(copy.deepcopy(document), select=["classification.former-name"])
+    found = [f for f in report.findings if f.rule == "classification.former-name"]
+    assert len(found) == 1
+    assert "2018" in found[0].message_en and "None" not in found[0].message_en
+    assert "卫生健康支出" in found[0].message
