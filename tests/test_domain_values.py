@@ -134,6 +134,8 @@ def test_a_blank_first_level_is_an_error(row: int, blank: str | None) -> None:
     document = clean()
     rows(document)[row]["level1"] = blank
     assert found(document, "indicators.level1") == {(f"{INDICATORS}/{row}/level1", "error")}
+    report = validate(copy.deepcopy(document), select=["indicators.level1"])
+    assert all("（空白）" in f.message for f in report.findings)
 
 
 def test_a_row_without_any_level_is_not_judged_by_its_first_level() -> None:
