@@ -199,3 +199,23 @@ def test_input_that_cannot_be_read_is_an_error(text: str, rule: str) -> None:
     report = validate(text)
     assert [(f.rule, f.severity.value) for f in report.findings] == [(rule, "error")]
     assert not report.valid
+
+
+@pytest.mark.parametrize(
+    ("period", "applied", "finding"),
+    [
+        ({"text": "2024年"}, True, False),
+        ({"text": "2023-2025年"}, True, False),
+        ({"text": "2025-2026年"}, True, True),
+        ({"text": "3年"}, False, False),  # a duration names no year: nothing was checked
+    ],
+)
+def test_a_project_period_counts_as_checked_only_when_it_names_a_year(
+    period: dict[str, str], applied: bool, finding: bool
+) -> None:
+    document = clean()
+    document["tables"]["project_performance"]["units"][0]["projects"][0]["period"] = period
+    rule = "performance.project-period-text"
+    report = validate(copy.deepcopy(document), select=[rule])
+    assert set(report.applied) == ({rule} if applied else set())
+    assert [f.rule for f in report.findings] == ([rule] if finding else [])
