@@ -219,3 +219,20 @@ def test_a_project_period_counts_as_checked_only_when_it_names_a_year(
     report = validate(copy.deepcopy(document), select=[rule])
     assert set(report.applied) == ({rule} if applied else set())
     assert [f.rule for f in report.findings] == ([rule] if finding else [])
+
+
+def test_a_bound_by_a_misspelt_field_is_refused_at_load(tmp_path: Path) -> None:
+    """A bound read from a field of the scope (``max: {field: …}``) must name a field the schemas have."""
+    from budget_disclosure.errors import SpecError
+    from budget_disclosure.rules.engine import Engine
+    from budget_disclosure.spec import Spec
+
+    from .support import spec_copy
+
+    root = spec_copy(tmp_path / "spec")
+    path = root / "rules" / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "max: {field: amount}" in text
+    path.write_text(text.replace("max: {field: amount}", "max: {field: amout}", 1), encoding="utf-8")
+    with pytest.raises(SpecError, match="amout"):
+        Engine(Spec(root))
