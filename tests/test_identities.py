@@ -141,4 +141,4 @@ def test_a_former_name_is_named_with_its_last_year() -> None:
     found = [f for f in report.findings if f.rule == "classification.former-name"]
     assert len(found) == 1
     assert "2018" in found[0].message_en and "None" not in found[0].message_en
-    assert "卫生健康支出" in found[0].message
+    assert "卫生健康支出" in found[0].message and "2018年及以前" in found[0].message
