@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from budget_disclosure import Severity, validate
@@ -134,6 +134,7 @@ def test_removing_total_rows_never_adds_a_finding(data: Any) -> None:
                 step, _ = step_of(doc, here)
                 doc = move(doc, here, step * data.draw(st.integers(1, 500), label="steps"))
     candidates = total_row_tables(doc)
+    assume(candidates)  # a one-project table (hunan-performance-standalone) prints no 合计 row to remove
     removed = data.draw(st.lists(st.sampled_from(candidates), min_size=1, unique=True), label="tables")
     before, after = validate(doc), validate(without_total_rows(doc, removed))
     assert keyed(after) <= keyed(before), sorted(keyed(after) - keyed(before))
