@@ -30,6 +30,8 @@ from budget_disclosure.synth import (
 from budget_disclosure.synth.narrative import NARRATIVE_TABLE, metadata, narrative
 from budget_disclosure.synth.profiles import BUILD_ORDER
 
+from .support import EXAMPLES
+
 SPEC = get_spec()
 SEEDS = range(6)
 # Tables a document may carry beyond its profile's set: the 一般公共预算项目支出表 beside a project table.
@@ -214,3 +216,13 @@ def test_a_seed_builds_the_same_document_every_time() -> None:
             assert to_json(build_seeded(seed, features)) == first
             assert to_json(build(SeededChooser(seed), features)) == first
     assert len({to_json(build_seeded(seed)) for seed in SEEDS}) == len(SEEDS)
+
+
+def test_every_profile_has_its_generated_example_and_it_is_what_synth_builds() -> None:
+    """examples/generated/<profile>.json is `python -m budget_disclosure.synth --profile <profile>`: one per
+    profile, rebuilt rather than edited (its sidecar holds its exact findings, run by test_examples)."""
+    folder = EXAMPLES / "generated"
+    assert sorted(p.stem for p in folder.glob("*.json")) == sorted(PROFILES)
+    for profile in PROFILES:
+        built = to_json(build_seeded(0, Features(profile=profile)), indent=2) + "\n"
+        assert (folder / f"{profile}.json").read_text(encoding="utf-8") == built, profile

@@ -1,7 +1,7 @@
 """Mutation testing of the engine: operator mutants of the engine's modules, one at a time, against a fast test
 selection.
 
-    PYTHONPATH=validator /work/venv/bin/python tools/mutation/engine_mutants.py --sample 60
+    PYTHONPATH=validator .venv/bin/python tools/mutation/engine_mutants.py --sample 60
 
 Each mutant is one small change to one module (a comparison operator, an integer constant ±1, ``and``/``or``,
 ``True``/``False``, ``+``/``-``, a dropped ``not``, ``return None``, a statement replaced by ``pass``) applied to a

@@ -1,6 +1,6 @@
 """Deliberate edits of the rule files, one at a time, against a fast test selection.
 
-    PYTHONPATH=validator /work/venv/bin/python tools/mutation/spec_edits.py --sample 45
+    PYTHONPATH=validator .venv/bin/python tools/mutation/spec_edits.py --sample 45
 
 Every edit weakens or changes one rule the way a careless edit of a vendored copy would: a part dropped from a
 sum, a value added to an allowed set, a limit or bound loosened, ``eq`` weakened to ``le``/``ge`` (``lt`` to

@@ -86,11 +86,31 @@ def pct(num: int, den: int) -> Decimal:
     return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def to_json(value: Any) -> str:
-    """JSON text with every ``Decimal`` written exactly as the number it is (``json.dumps`` cannot)."""
+def to_json(value: Any, *, indent: int | None = None) -> str:
+    """JSON text with every ``Decimal`` written exactly as the number it is (``json.dumps`` cannot);
+    with ``indent``, one member or item per line, for files people read."""
     parts: list[str] = []
-    _write(value, parts)
+    if indent is None:
+        _write(value, parts)
+    else:
+        _write_indented(value, parts, " " * indent, "\n")
     return "".join(parts)
+
+
+def _write_indented(value: Any, out: list[str], step: str, newline: str) -> None:
+    """Like ``_write``, with a containing object's or list's members on lines of their own."""
+    if isinstance(value, (dict, list)) and value:
+        inner = newline + step
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        out.append("{" if isinstance(value, dict) else "[")
+        for i, (key, item) in enumerate(items):
+            out.append(("," if i else "") + inner)
+            if isinstance(value, dict):
+                out.append(json.dumps(key, ensure_ascii=False) + ": ")
+            _write_indented(item, out, step, inner)
+        out.append(newline + ("}" if isinstance(value, dict) else "]"))
+    else:
+        _write(value, out)
 
 
 def _write(value: Any, out: list[str]) -> None:
