@@ -381,3 +381,20 @@ def test_an_unreadable_document_is_never_filtered_into_a_pass(tmp_path: Path) ->
 def test_ignoring_input_or_schema_findings_is_a_usage_error() -> None:
     result = invoke("validate", "--ignore", "schema", str(CLEAN))
     assert result.exit_code == 2 and "always reported" in result.output
+
+
+def test_the_summary_and_the_exit_code_agree_under_fail_on(tmp_path: Path) -> None:
+    """A document with warnings only is valid, and fails --fail-on warning: the report says both."""
+    doc = json.loads(CLEAN.read_text(encoding="utf-8"))
+    doc["tables"]["summary"]["note"] = "本表反映XX部门收支。"  # a template placeholder: a warning
+    path = tmp_path / "warn.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    strict = invoke("validate", "--lang", "en", "--fail-on", "warning", str(path))
+    assert strict.exit_code == 1
+    assert "valid (fails --fail-on warning)" in strict.output
+    assert "With --fail-on warning: 1 documents fail." in strict.output
+    plain = invoke("validate", "--lang", "en", str(path))
+    assert plain.exit_code == 0 and "fails --fail-on" not in plain.output and "With --fail-on" not in plain.output
+    zh = invoke("validate", "--fail-on", "warning", str(path))
+    assert "通过（有警告，按 --fail-on warning 不通过）" in zh.output
+    assert "按 --fail-on warning：1 个文档未通过。" in zh.output

@@ -38,6 +38,8 @@ _WORDS = {
         "counts": "错误 {error}，警告 {warning}，提示 {info}",
         "summary": "共 {documents} 个文档：通过 {valid}，未通过 {invalid}，无法读取 {unreadable}；{counts}。",
         "summary_internal": "{internal} 个文档校验时发生内部错误（请报告此问题）。",
+        "failing": "按 --fail-on {level}：{failing} 个文档未通过。",
+        "fails_on": "（有{name}，按 --fail-on {level} 不通过）",
     },
     "en": {
         "pass": "valid",
@@ -60,6 +62,8 @@ _WORDS = {
         "counts": "{error} errors, {warning} warnings, {info} info",
         "summary": "{documents} documents: {valid} valid, {invalid} invalid, {unreadable} unreadable; {counts}.",
         "summary_internal": "{internal} documents met an internal error (please report it).",
+        "failing": "With --fail-on {level}: {failing} documents fail.",
+        "fails_on": " (fails --fail-on {level})",
     },
 }
 
@@ -84,7 +88,12 @@ class TextReporter(Reporter):
             return
         counts = report.counts()
         verdict = self._w("pass") if report.valid else self._w("fail")
-        self._out(f"{result.source}  {verdict}", bold=True, fg="green" if report.valid else "red")
+        level = self.info.fail_on
+        # Valid (no error) and yet failing the run's threshold (--fail-on warning or info): say both.
+        fails = report.valid and any(f.severity.rank >= level.rank for f in report.findings)
+        if fails:
+            verdict += self._w("fails_on").format(level=level.value, name=level.zh)
+        self._out(f"{result.source}  {verdict}", bold=True, fg="green" if report.valid and not fails else "red")
         self._out(
             f"  {self._w('profile')} {report.profile or '—'} · {self._w(report.policy)} · "
             + self._w("counts").format(**counts)
@@ -163,5 +172,7 @@ class TextReporter(Reporter):
             ),
             bold=True,
         )
+        if self.info.fail_on is not Severity.ERROR:  # the threshold decides the exit code, not validity
+            self._out(self._w("failing").format(level=self.info.fail_on.value, failing=summary.failing), bold=True)
         if summary.internal:
             self._out(self._w("summary_internal").format(internal=summary.internal), bold=True, fg="red")
