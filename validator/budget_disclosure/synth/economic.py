@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .codes import CLASS_NAMES
-from .core import Chooser
+from .core import Chooser, Fmt
 from .plan import Plan
 
 
@@ -47,20 +48,25 @@ def basic_expenditure(plan: Plan, ch: Chooser) -> dict[str, Any]:
     return table
 
 
+def three_public_line(fmt: Fmt, v: Mapping[str, int]) -> dict[str, Any]:
+    """One line of 三公 figures printed from exact amounts: the subtotal and the vehicles computed, then shown."""
+    vehicles = v["vehicle_purchase"] + v["vehicle_operation"]
+    return {
+        "subtotal": fmt.show(v["reception"] + v["overseas_travel"] + vehicles),
+        "reception": fmt.show(v["reception"]),
+        "overseas_travel": fmt.show(v["overseas_travel"]),
+        "vehicles": fmt.show(vehicles),
+        "vehicle_purchase": fmt.show(v["vehicle_purchase"]),
+        "vehicle_operation": fmt.show(v["vehicle_operation"]),
+    }
+
+
 def three_public_expenses(plan: Plan, ch: Chooser) -> dict[str, Any]:
     """一般公共预算“三公”经费支出表: one row per unit (the second unit's share split off)."""
     fmt, three = plan.fmt, plan.three_public
 
-    def line(v: dict[str, int]) -> dict[str, Any]:
-        vehicles = v["vehicle_purchase"] + v["vehicle_operation"]
-        return {
-            "subtotal": fmt.show(v["reception"] + v["overseas_travel"] + vehicles),
-            "reception": fmt.show(v["reception"]),
-            "overseas_travel": fmt.show(v["overseas_travel"]),
-            "vehicles": fmt.show(vehicles),
-            "vehicle_purchase": fmt.show(v["vehicle_purchase"]),
-            "vehicle_operation": fmt.show(v["vehicle_operation"]),
-        }
+    def line(v: Mapping[str, int]) -> dict[str, Any]:
+        return three_public_line(fmt, v)
 
     total = three.total
     if three.share is not None:

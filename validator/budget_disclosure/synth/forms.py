@@ -7,11 +7,12 @@ and scoring columns (``inline_indicator_columns``) and every table without its �
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from .codes import FISCAL_GB
-from .core import Chooser, Fmt
+from .core import Chooser
+from .economic import three_public_line
 from .plan import Plan
 
 
@@ -44,18 +45,6 @@ def _personnel_columns(plan: Plan, gb: dict[str, Any]) -> None:
     gb["total_row"]["public"] = fmt.show(gb_basic - personnel)
 
 
-def _three_public_line(fmt: Fmt, v: Mapping[str, int]) -> dict[str, Any]:
-    vehicles = v["vehicle_purchase"] + v["vehicle_operation"]
-    return {
-        "subtotal": fmt.show(v["reception"] + v["overseas_travel"] + vehicles),
-        "reception": fmt.show(v["reception"]),
-        "overseas_travel": fmt.show(v["overseas_travel"]),
-        "vehicles": fmt.show(vehicles),
-        "vehicle_purchase": fmt.show(v["vehicle_purchase"]),
-        "vehicle_operation": fmt.show(v["vehicle_operation"]),
-    }
-
-
 def _three_public_forms(plan: Plan, ch: Chooser, three: dict[str, Any]) -> None:
     fmt, tp_total = plan.fmt, plan.three_public.total
     operating = plan.basic.public if plan.admin else 0
@@ -66,7 +55,7 @@ def _three_public_forms(plan: Plan, ch: Chooser, three: dict[str, Any]) -> None:
     if ch.bool(0.5):  # last year's budget on whole steps, and the change as printed this year minus last year
         sf, nil = fmt.step_fen, fmt.num(0)
         prior = {k: ch.integer(0, (2 * x + 100_000) // sf) * sf for k, x in tp_total.items()}
-        three["prior_year"] = _three_public_line(fmt, prior)
+        three["prior_year"] = three_public_line(fmt, prior)
         three["change"] = {k: (v or nil) - (three["prior_year"].get(k) or nil) for k, v in three["total_row"].items()}
     if ch.bool(0.5):  # 合计 | 一般公共预算 | 政府性基金预算 | 国有资本经营预算: all of it general budget
         zero = {k: fmt.num(0) for k in three["total_row"]}
