@@ -16,14 +16,14 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from selection import run_selection as run_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "validator" / "budget_disclosure"
@@ -190,29 +190,14 @@ def apply(source: str, mutant: Mutant) -> str:
 
 
 def run_selection(tree: Path, selection: list[str], timeout: float) -> tuple[str, float, str]:
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=str(tree),
-        PYTHONDONTWRITEBYTECODE="1",
-        BUDGET_DISCLOSURE_SPEC=str(ROOT),
-        HYPOTHESIS_PROFILE=env.get("HYPOTHESIS_PROFILE", "dev"),
+    return run_tests(
+        selection,
+        cwd=tree.parent,
+        timeout=timeout,
+        pythonpath=tree,
+        spec=ROOT,
+        extra_env={"PYTHONDONTWRITEBYTECODE": "1"},
     )
-    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--hypothesis-seed=0"]
-    cmd += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
-    cmd += [str(ROOT / s) for s in selection if (ROOT / s).exists()]
-    began = time.monotonic()
-    try:
-        done = subprocess.run(cmd, cwd=tree.parent, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "killed (timeout)", time.monotonic() - began, ""
-    elapsed = time.monotonic() - began
-    tail = done.stdout.strip().splitlines()[-1:] if done.stdout else []
-    failed = next((ln for ln in done.stdout.splitlines() if ln.startswith(("FAILED", "ERROR"))), "")
-    if done.returncode == 0:
-        return "survived", elapsed, " ".join(tail)
-    if done.returncode == 1:
-        return "killed", elapsed, failed or " ".join(tail)
-    return f"error (pytest exit {done.returncode})", elapsed, (done.stdout + done.stderr)[-300:]
 
 
 def main() -> int:

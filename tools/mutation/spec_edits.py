@@ -17,10 +17,8 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from selection import run_selection as run_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 SELECTION = [  # the fast, exact modules first: with -x an edit that is caught stops at its first failure
@@ -168,28 +167,7 @@ def write_copy(target: Path, edit: Edit | None) -> None:
 
 
 def run_selection(spec: Path, selection: list[str], timeout: float) -> tuple[str, float, str]:
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=str(ROOT / "validator"),
-        BUDGET_DISCLOSURE_SPEC=str(spec),
-        HYPOTHESIS_PROFILE=env.get("HYPOTHESIS_PROFILE", "dev"),
-    )
-    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--hypothesis-seed=0"]
-    cmd += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
-    cmd += [str(ROOT / s) for s in selection if (ROOT / s).exists()]
-    began = time.monotonic()
-    try:
-        done = subprocess.run(cmd, cwd=spec.parent, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "killed (timeout)", time.monotonic() - began, ""
-    elapsed = time.monotonic() - began
-    failed = next((ln for ln in done.stdout.splitlines() if ln.startswith(("FAILED", "ERROR"))), "")
-    tail = " ".join(done.stdout.strip().splitlines()[-1:])
-    if done.returncode == 0:
-        return "survived", elapsed, tail
-    if done.returncode == 1:
-        return "killed", elapsed, failed or tail
-    return f"error (pytest exit {done.returncode})", elapsed, (done.stdout + done.stderr)[-300:]
+    return run_tests(selection, cwd=spec.parent, timeout=timeout, pythonpath=ROOT / "validator", spec=spec)
 
 
 def main() -> int:
