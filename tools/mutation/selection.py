@@ -33,7 +33,10 @@ def run_selection(
         HYPOTHESIS_PROFILE=env.get("HYPOTHESIS_PROFILE", "dev"),
         **(extra_env or {}),
     )
-    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--hypothesis-seed=0"]
+    # One process: under pytest-xdist (on by default in pyproject.toml) a stop at the first failure exits
+    # with 2 (interrupted), which would read as an error of the run instead of a killed mutant.
+    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-n", "0", "-p", "no:cacheprovider"]
+    cmd += ["--hypothesis-seed=0"]
     cmd += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
     cmd += [str(ROOT / s) for s in selection if (ROOT / s).exists()]
     began = time.monotonic()
