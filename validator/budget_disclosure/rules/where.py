@@ -8,7 +8,7 @@ from typing import Any
 
 from .values import is_blank, number_of, text_of
 
-__all__ = ["compile_where"]
+__all__ = ["compile_where", "field_of", "has_field"]
 
 Filter = Callable[[Mapping[str, Any]], bool]
 
@@ -20,7 +20,8 @@ def _field(item: Mapping[str, Any], path: str) -> Any:
     return node
 
 
-def _present(item: Mapping[str, Any], path: str) -> bool:
+def has_field(item: Mapping[str, Any], path: str) -> bool:
+    """Whether the item has the (dotted) field at all: absent, not blank."""
     node: Any = item
     for part in path.split("."):
         if not isinstance(node, Mapping) or part not in node:
@@ -69,7 +70,7 @@ def compile_where(spec: Mapping[str, Any] | None) -> Filter:
         if "absent" in spec:
             # The item has no such field at all: the form prints no such column (a blank cell is null).
             path, want_absent = spec["field"], bool(spec["absent"])
-            checks.append(lambda item: (not _present(item, path)) == want_absent)
+            checks.append(lambda item: (not has_field(item, path)) == want_absent)
         if "numeric" in spec:
             want_num = bool(spec["numeric"])
             checks.append(lambda item: (number_of(get(item)) is not None) == want_num)

@@ -14,7 +14,7 @@ from ..bind import BoundRef, bind_ref, check_column, check_path
 from ..context import Compiled, Context, Violation
 from ..refs import Step, parse_path, walk
 from ..values import Reading, is_blank, money_factors, reading_of, text_of
-from ..where import Filter, compile_where, field_of
+from ..where import Filter, compile_where, field_of, has_field
 
 __all__ = [
     "kind_allowed_values",
@@ -85,7 +85,7 @@ def each(ctx: Context, items: Items) -> Iterator[tuple[str, Mapping[str, Any], A
                 present = name in item
                 value = item.get(name)
             else:
-                present = _has(item, name)
+                present = has_field(item, name)
                 value = field_of(item, name)
             if part is not None:
                 reading = reading_of(value)
@@ -115,15 +115,6 @@ def _lacks(ctx: Context, bound: BoundRef, item: Mapping[str, Any], needs: tuple[
         f"{shown}的表样未印{columns}列，其中的行无法按本规则核对",
         f"{table} is printed without the {'/'.join(missing)} column, so the rule cannot check its rows",
     )
-    return True
-
-
-def _has(item: Mapping[str, Any], path: str) -> bool:
-    node: Any = item
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return False
-        node = node[part]
     return True
 
 
