@@ -76,9 +76,14 @@ class DocResult:
 def crashed(job: Job, what: BaseException | str) -> DocResult:
     """The result of a document whose validation failed unexpectedly: its type and message, no traceback."""
     if isinstance(what, BaseException):
-        text = str(what).strip().splitlines()
-        what = type(what).__name__ + (f": {text[0][:500]}" if text else "")
+        what = exception_text(what)
     return DocResult(job, None, {}, f"{job.source}: internal error ({what})", internal=True)
+
+
+def exception_text(exc: BaseException) -> str:
+    """An unexpected exception as its type and the first line of its message, never a traceback."""
+    text = str(exc).strip().splitlines()
+    return type(exc).__name__ + (f": {text[0][:500]}" if text else "")
 
 
 def expand(paths: Iterable[str], stdin: Any = None, max_bytes: int | None = None) -> Iterator[Job]:
@@ -443,4 +448,12 @@ def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-__all__ += ["BudgetDisclosureError", "count_jobs", "cpu_count", "crashed", "not_a_file", "validate_job"]
+__all__ += [
+    "BudgetDisclosureError",
+    "count_jobs",
+    "cpu_count",
+    "crashed",
+    "exception_text",
+    "not_a_file",
+    "validate_job",
+]

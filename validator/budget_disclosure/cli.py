@@ -371,6 +371,44 @@ def _progress(paths: tuple[str, ...], max_bytes: int, lang: str = "zh") -> _Prog
     return _Progress(total, total >= 20, lang)
 
 
+# ------------------------------------------------------------------------------------------ serve
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Validating processes.")
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1, max=MAX_BYTES_CEILING),
+    default=20 * 1024 * 1024,
+    show_default=True,
+    help="Refuse larger request bodies (413).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds for one request: its body must arrive (else 408), then its validation end (else 503).",
+)
+@click.option(
+    "--max-concurrent",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="Requests admitted at once (receiving, queued or validating); more are refused (503, Retry-After).",
+)
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log each request.")
+def serve(access_log: bool, **settings: Any) -> None:
+    """Serve the validator, the rule catalogue and the spec files over HTTP (see docs/CLI.md)."""
+    _spec_or_exit()
+    try:
+        from .service.config import ServiceConfig
+        from .service.server import serve as run_service
+    except ImportError as exc:
+        raise click.UsageError(f"the HTTP service needs starlette and uvicorn ({exc})") from None
+    sys.exit(run_service(ServiceConfig(**settings), access_log=access_log))
+
+
 # ------------------------------------------------------------------------------------------ rules
 @main.group()
 def rules() -> None:
