@@ -409,3 +409,15 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].split("\n", 1)[0].lower()
     except (OSError, IndexError):
         return "gone"
+
+
+def test_the_load_test_tool_runs_every_level_without_an_error(tmp_path: Path) -> None:
+    from budget_disclosure.service.loadtest import LEVELS, main
+
+    out = tmp_path / "load.json"
+    assert main(["--workers", "1", "--seed-requests", "6", "--large-requests", "1", "--json", str(out)]) == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    runs = figures["runs"]
+    assert [(r["document"], r["clients"]) for r in runs] == [(d, c) for d in ("seed", "large") for c in LEVELS]
+    assert sum(r["requests"] for r in runs if r["document"] == "seed") == 6
+    assert all(r["errors"] == 0 and r["p99_ms"] >= r["p50_ms"] > 0 for r in runs)

@@ -406,7 +406,11 @@ def serve(access_log: bool, **settings: Any) -> None:
         from .service.server import serve as run_service
     except ImportError as exc:
         raise click.UsageError(f"the HTTP service needs starlette and uvicorn ({exc})") from None
-    sys.exit(run_service(ServiceConfig(**settings), access_log=access_log))
+    try:
+        code = run_service(ServiceConfig(**settings), access_log=access_log)
+    except KeyboardInterrupt:  # uvicorn stops cleanly on SIGINT, then raises it again
+        code = 128 + signal.SIGINT
+    sys.exit(code)
 
 
 # ------------------------------------------------------------------------------------------ rules
