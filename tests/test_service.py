@@ -246,8 +246,20 @@ def test_rules_and_profiles(server: Server, spec: Spec) -> None:
 def test_unknown_paths_and_methods_answer_json(server: Server) -> None:
     status, _, answer = server.request("GET", "/v2/validate")
     assert status == 404 and json.loads(answer)["error"]["code"] == "not-found"
-    status, _, answer = server.request("GET", "/v1/validate")
+    status, headers, answer = server.request("GET", "/v1/validate")
     assert status == 405 and json.loads(answer)["error"]["code"] == "method-not-allowed"
+    assert headers["allow"] == "POST"
+
+
+def test_a_port_that_is_taken_exits_2_without_a_traceback() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        command = [sys.executable, "-m", "budget_disclosure", "serve", "--port", port, "--workers", "1"]
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "validator")}
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "address already in use" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_every_spec_file_is_served_at_the_path_of_its_id(server: Server, spec: Spec) -> None:
@@ -293,16 +305,16 @@ def test_a_body_over_the_limit_is_413(server: Server) -> None:
 
 
 def test_a_chunked_body_over_the_limit_is_413(server: Server) -> None:
-    chunks = iter([b" " * 1_000_000] * 3)
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    try:
-        conn.request("POST", "/v1/validate", body=chunks, headers={"Content-Type": "application/json"})
-        response = conn.getresponse()
+    """No Content-Length: the body is counted as it arrives and refused at the first byte past the limit
+    (sent in full, so that the server reads everything that was sent before it answers)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=60) as sock:
+        head = "POST /v1/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        sock.sendall((head + "Transfer-Encoding: chunked\r\n\r\n").encode())
+        for size in (1_000_000, 1_000_000, 1):
+            sock.sendall(f"{size:x}\r\n".encode() + b" " * size + b"\r\n")
+        response = http.client.HTTPResponse(sock)
+        response.begin()
         assert response.status == 413 and json.loads(response.read())["error"]["code"] == "too-large"
-    except (BrokenPipeError, ConnectionResetError):  # the server may close before the last chunk is sent
-        pass
-    finally:
-        conn.close()
 
 
 def _stalled(port: int) -> socket.socket:

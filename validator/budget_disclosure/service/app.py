@@ -41,7 +41,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     lang = request_lang(request.query_params)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 405:
-        return error_response("method-not-allowed", lang, detail=request.method)
+        allowed = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+        return error_response("method-not-allowed", lang, allowed, detail=request.method)
     if status == 404:
         return error_response("not-found", lang, detail=request.url.path)
     return error_response("internal", lang, detail=f"HTTP {status}")

@@ -75,8 +75,8 @@ def error_body(code: str, lang: str, **values: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "lang": "zh" if lang == "zh" else "en"}}
 
 
-def error_response(code: str, lang: str = "zh", **values: Any) -> Response:
+def error_response(code: str, lang: str = "zh", headers: dict[str, str] | None = None, **values: Any) -> Response:
     kind = ERRORS[code]
-    headers = {"Retry-After": "1"} if kind.retry else {}
+    headers = {**(headers or {}), **({"Retry-After": "1"} if kind.retry else {})}
     body = json.dumps(error_body(code, lang, **values), ensure_ascii=False, indent=2) + "\n"
     return Response(body.encode("utf-8"), kind.status, headers, "application/json")

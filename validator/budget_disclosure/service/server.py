@@ -13,7 +13,8 @@ __all__ = ["serve"]
 def serve(config: ServiceConfig, *, access_log: bool = True) -> int:
     """Serve until SIGINT or SIGTERM. Then uvicorn stops taking connections, lets the requests in
     progress finish (at most ``config.timeout`` seconds), and the pool's workers end; returns the exit
-    code (0 after a clean stop, 1 when the server could not start, e.g. the port is taken)."""
+    code: 0 after a clean stop, 2 when the server could not start (the port is taken, the address
+    unknown: uvicorn has logged why), the command line's code for a usage error."""
     app = create_app(config)
     server = uvicorn.Server(
         uvicorn.Config(
@@ -26,5 +27,8 @@ def serve(config: ServiceConfig, *, access_log: bool = True) -> int:
             server_header=False,
         )
     )
-    server.run()
-    return 0 if server.started else 1
+    try:
+        server.run()
+    except SystemExit:  # uvicorn's exit on a failed start (its status 3 is the command line's internal error)
+        return 2
+    return 0 if server.started else 2
