@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 __all__ = ["main"]
@@ -43,6 +43,7 @@ class Run:
     rss_mib_after: float
     in_process_ms: float  # the same document through validate() + to_json() in the load test's process
     load_average: float  # the machine's 1-minute load average at the end of the run
+    rss_every_1000: list[float]  # the server's memory after every 1,000 requests of the run
 
 
 # ------------------------------------------------------------------------------------------ documents
@@ -129,35 +130,47 @@ async def _one_request(port: int, raw: bytes) -> tuple[int, bytes]:
         writer.close()
 
 
-async def _client(port: int, raw: bytes, left: list[int], latencies: list[float], answers: dict[bytes, int]) -> None:
+@dataclass
+class Tally:
+    """What the clients of one run share: requests left, latencies, answers by their bytes, and the
+    server's memory every ``every`` requests."""
+
+    left: int
+    pid: int
+    every: int = 1000
+    latencies: list[float] = field(default_factory=list)
+    answers: dict[bytes, int] = field(default_factory=dict)
+    rss: list[float] = field(default_factory=list)
+
+    def record(self, started: float, status: int, body: bytes) -> None:
+        self.latencies.append(time.perf_counter() - started)
+        key = body if status == 200 else f"status {status}".encode()
+        self.answers[key] = self.answers.get(key, 0) + 1
+        if len(self.latencies) % self.every == 0:
+            self.rss.append(round(rss_mib(self.pid), 1))
+
+
+async def _client(port: int, raw: bytes, tally: Tally) -> None:
     """One client: one connection, requests one after the other while any are left."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        while left[0] > 0:
-            left[0] -= 1
+        while tally.left > 0:
+            tally.left -= 1
             started = time.perf_counter()
             writer.write(raw)
             await writer.drain()
-            status, body = await _read_answer(reader)
-            latencies.append(time.perf_counter() - started)
-            key = body if status == 200 else f"status {status}".encode()
-            answers[key] = answers.get(key, 0) + 1
+            tally.record(started, *await _read_answer(reader))
     finally:
         writer.close()
 
 
-async def _load(
-    port: int, body: bytes, expected: bytes, clients: int, count: int, limit: float
-) -> tuple[float, list[float], int]:
-    """Seconds taken, each request's latency, and the errors: every request not answered 200 with
-    ``expected`` (the library's report of the body), whether the answer differed, a client failed, or
-    the time limit came first."""
-    left, latencies, answers = [count], [], {}  # type: ignore[var-annotated]
+async def _load(port: int, body: bytes, clients: int, tally: Tally, limit: float) -> float:
+    """The seconds the run took (at most ``limit``: the requests not answered by then are errors)."""
     started = time.perf_counter()
-    tasks = [_client(port, _request(body), left, latencies, answers) for _ in range(clients)]
+    tasks = [_client(port, _request(body), tally) for _ in range(clients)]
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), limit)
-    return time.perf_counter() - started, latencies, count - answers.get(expected, 0)
+    return time.perf_counter() - started
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -189,19 +202,23 @@ def target(name: str, body: bytes, repeat: int = 5) -> Target:
 
 
 def measure(port: int, pid: int, doc: Target, clients: int, count: int, limit: float) -> Run:
-    seconds, latencies, errors = asyncio.run(_load(port, doc.body, doc.expected, clients, count, limit))
+    """One run. Its errors: every request not answered 200 with the library's report of the body,
+    whether the answer differed, a client failed, or the time limit came first."""
+    tally = Tally(count, pid)
+    seconds = asyncio.run(_load(port, doc.body, clients, tally, limit))
     return Run(
         doc.name,
         clients,
         count,
         round(seconds, 2),
         round(count / seconds, 1),
-        round(_percentile(latencies, 0.50), 1),
-        round(_percentile(latencies, 0.99), 1),
-        errors,
+        round(_percentile(tally.latencies, 0.50), 1),
+        round(_percentile(tally.latencies, 0.99), 1),
+        count - tally.answers.get(doc.expected, 0),
         round(rss_mib(pid), 1),
         doc.in_process_ms,
         round(os.getloadavg()[0], 1),
+        tally.rss,
     )
 
 
