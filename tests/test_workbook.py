@@ -321,6 +321,202 @@ def test_the_template_is_a_blank_form_of_the_profile(tmp_path: Path) -> None:
     assert read_intake(path).problems == []
 
 
+def _row(ws: Any, r: int, width: int | None = None) -> list[Any]:
+    """A row's values as a person reads them (a figure as the decimal it shows)."""
+    values = [ws.cell(row=r, column=c).value for c in range(1, (width or ws.max_column) + 1)]
+    return [Decimal(str(v)) if isinstance(v, float) else v for v in values]
+
+
+def test_the_template_prints_the_profiles_columns_in_the_printed_layout(tmp_path: Path) -> None:
+    path = tmp_path / "form.xlsx"
+    save_template("hunan-changsha", path, 2024)
+    wb = openpyxl.load_workbook(path)
+    # 部门收支总表: 收入 and 支出 side by side, the lines the Changsha form prints, in its order
+    ws = wb["部门收支总表"]
+    assert _row(ws, 3) == ["收入", None, "支出", None] and {"A3:B3", "C3:D3"} <= {str(m) for m in ws.merged_cells}
+    assert _row(ws, 4) == ["项目", "金额", "项目", "金额"]
+    assert [ws.cell(row=r, column=1).value for r in range(5, 14)] == [
+        "本级财政拨款收入",
+        "财政专户管理资金收入",
+        "事业单位经营收入",
+        "上级补助收入",
+        "其他收入",
+        "事业收入",
+        "本年收入合计",
+        "上年结转",
+        "收入总计",
+    ]
+    assert ws["C5"].value == "基本支出" and ws["C13"].value == "支出总计"
+    assert "一般公共预算拨款收入" not in [c.value for c in ws["A"]]  # the MoF lines are not the form's
+    # 财政拨款收支总表: 支出 in four amount columns, its function-class rows under a 科目编码
+    ws = wb["财政拨款收支总表"]
+    assert _row(ws, 4) == [
+        "项目",
+        "金额",
+        "功能科目编码",
+        "项目",
+        "合计",
+        "一般公共预算",
+        "政府性基金预算",
+        "国有资本经营预算",
+    ]
+    assert [ws.cell(row=r, column=4).value for r in (5, 6, 7)] == ["本年支出", "结转下年", "支出总计"]
+    # 部门收入总表: 本级财政拨款 heads 金额 and 其中：经费拨款; no column the form does not print
+    ws = wb["部门收入总表"]
+    assert _row(ws, 3)[3:8] == ["功能科目", "合计", "本级财政拨款", None, "财政专户管理资金收入"]
+    assert _row(ws, 4)[:7] == ["类", "款", "项", None, None, "金额", "其中：经费拨款"]
+    assert "F3:G3" in {str(m) for m in ws.merged_cells} and "E3:E4" in {str(m) for m in ws.merged_cells}
+    assert "一般公共预算拨款收入" not in _row(ws, 3)
+    assert _row(wb["一般公共预算支出表"], 3)[3:] == ["功能科目", "总计", "基本支出", "项目支出"]
+    # the indicator columns in the order each performance table prints them
+    ws = wb["项目支出绩效目标表"]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "一级指标")
+    assert _row(ws, head, 9) == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标值内容",
+        "评（扣）分标准",
+        "度量单位",
+        "指标值类型",
+        "备注",
+    ]
+    ws = wb["部门整体支出绩效目标表"]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "一级指标")
+    assert _row(ws, head, 9)[3:8] == ["指标值类型", "指标值", "度量单位", "指标解释", "评（扣）分标准"]
+    # a profile without an attested transcription gets every column of the schema
+    save_template("central-2021", tmp_path / "central.xlsx")
+    central = openpyxl.load_workbook(tmp_path / "central.xlsx")
+    assert "一般公共预算拨款收入" in _row(central["部门收入总表"], 3)
+
+
+def test_convert_writes_the_seed_in_the_printed_layout(tmp_path: Path) -> None:
+    path = tmp_path / "seed.xlsx"
+    save_document(read(SEED).document, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["部门收支总表"]
+    assert _row(ws, 5) == ["本级财政拨款收入", Decimal("2314.68"), "基本支出", Decimal("1003.01")]
+    assert _row(ws, 11)[0] == "本年收入合计" and _row(ws, 10)[2] == "本年支出合计"
+    ws = wb["财政拨款收支总表"]
+    assert _row(ws, 5)[:5] == ["本年收入", Decimal("2314.68"), None, "本年支出", Decimal("2314.68")]
+    r = next(r for r in range(5, 40) if ws.cell(row=r, column=3).value == "215")
+    assert _row(ws, r)[2:6] == ["215", "资源勘探工业信息等支出", Decimal("2314.68"), Decimal("2314.68")]
+    intake = read_intake(path)
+    assert intake.cells["/tables/summary/expenditure/basic"] == "部门收支总表!D5"
+    assert intake.cells[f"/tables/fiscal_summary/expenditure/rows/{r - 6}/general_budget"] == f"财政拨款收支总表!F{r}"
+
+
+def _printed_sheet(ws: Any, lines: list[list[Any]]) -> None:
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row > 1:
+            ws.unmerge_cells(str(merged))
+    ws.delete_rows(3, ws.max_row)
+    for r, line in enumerate(lines, 3):
+        for c, value in enumerate(line, 1):
+            ws.cell(row=r, column=c, value=value)
+
+
+def test_the_side_by_side_tables_are_read_as_the_seed_prints_them(tmp_path: Path) -> None:
+    """Numbered and spaced labels (一、… 收 入 总 计), 本年预算 as the amount heading, and 财政拨款收支总表's
+    function classes printed without their codes (1、一般公共服务支出)."""
+    path = tmp_path / "seed.xlsx"
+    seed = read(SEED).document
+    save_document(seed, path)
+    wb = openpyxl.load_workbook(path)
+    money = Decimal
+    _printed_sheet(
+        wb["部门收支总表"],
+        [
+            ["收 入", None, "支 出", None],
+            ["项 目", "本年预算", "项 目", "本年预算"],
+            ["一、本级财政拨款收入", money("2314.68"), "一、基本支出", money("1003.01")],
+            ["四、上级补助收入", None, "二、项目支出", money("1311.67")],
+            ["本年收入合计", money("2314.68"), "本年支出合计", money("2314.68")],
+            ["七、上年结转", None, "七、结转下年", None],
+            ["收 入 总 计", money("2314.68"), "支 出 总 计", money("2314.68")],
+            [],
+            ["注：本表反映部门本年度的收支总体情况。"],
+        ],
+    )
+    _printed_sheet(
+        wb["财政拨款收支总表"],
+        [
+            ["收 入", None, "支 出", None, None, None],
+            ["项目", "金 额", "项目", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
+            ["一、本年收入", money("2314.68"), "一、本年支出", money("2314.68"), money("2314.68"), None, None],
+            ["1、一般公共预算拨款收入", money("2314.68"), "1、一般公共服务支出", None, None, None, None],
+            [None, None, "14、资源勘探工业信息等支出", money("2314.68"), money("2314.68"), None, None],
+            ["收 入 总 计", money("2314.68"), "支 出 总 计", money("2314.68"), money("2314.68"), None, None],
+        ],
+    )
+    wb.save(path)
+    intake = read_intake(path)
+    assert intake.problems == []
+    summary = intake.document["tables"]["summary"]
+    assert summary["income"] == {
+        "fiscal_appropriation": money("2314.68"),
+        "superior_subsidy_income": None,
+        "current_year_total": money("2314.68"),
+        "prior_year_carryover": None,
+        "grand_total": money("2314.68"),
+    }
+    assert (
+        summary["expenditure"]["project"] == money("1311.67") and summary["note"] == seed["tables"]["summary"]["note"]
+    )
+    fiscal = intake.document["tables"]["fiscal_summary"]
+    assert fiscal["income"]["general_budget"] == money("2314.68")
+    assert fiscal["expenditure"]["rows"] == [
+        {
+            "name": "一般公共服务支出",
+            "total": None,
+            "general_budget": None,
+            "government_fund": None,
+            "state_capital": None,
+        },
+        {
+            "name": "资源勘探工业信息等支出",
+            "total": money("2314.68"),
+            "general_budget": money("2314.68"),
+            "government_fund": None,
+            "state_capital": None,
+        },
+    ]
+    assert fiscal["expenditure"]["grand_total"]["general_budget"] == money("2314.68")
+    assert intake.cells["/tables/fiscal_summary/expenditure/rows/1/total"] == "财政拨款收支总表!D7"
+
+
+def test_the_line_layout_of_earlier_workbooks_is_still_read(tmp_path: Path) -> None:
+    """A 收入 | 支出 table written as lines (``收入 › 本级财政拨款收入 │ 2314.68``) reads as before."""
+    path = tmp_path / "seed.xlsx"
+    seed = read(SEED).document
+    save_document(seed, path)
+    wb = openpyxl.load_workbook(path)
+    spec = get_spec()
+    for tid in ("summary", "fiscal_summary"):
+        node, table = node_for(spec, tid), seed["tables"][tid]
+        lines: list[list[Any]] = []
+        for side in ("income", "expenditure"):
+            sub = node.properties()[side]
+            for key, value in table[side].items():
+                label = [sub.title, sub.label_for(key)]
+                if key == "rows":
+                    lines.append(["【" + SEP.join(label) + "】"])
+                    items = sub.properties()["rows"].items()
+                    lines.append([items.label_for(k) for k in value[0]])
+                    lines += [list(row.values()) for row in value] + [[]]
+                elif isinstance(value, dict):
+                    inner = sub.properties()[key]
+                    lines += [[SEP.join([*label, inner.label_for(k)]), v] for k, v in value.items()]
+                else:
+                    lines.append([SEP.join(label), value])
+        lines.append(["注：" + table["note"]])
+        _printed_sheet(wb[sheet_name(spec, tid)], lines)
+    wb.save(path)
+    intake = read_intake(path)
+    assert intake.problems == [] and canonical(intake.document) == canonical(seed)
+
+
 @pytest.mark.parametrize(
     ("text", "places", "formula", "expected"),
     [

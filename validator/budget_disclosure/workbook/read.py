@@ -553,9 +553,12 @@ class _SideColumns:
 def _side_columns(ctx: _Ctx, node: Node, r: int) -> list[_SideColumns]:
     titles = _side_titles(node)
     head, sub = ctx.sheet.cells.get(r, {}), ctx.sheet.cells.get(r + 1, {})
-    spans: dict[str, list[int]] = {}
+    starts: dict[str, int] = {}
     for c in sorted(head):
-        spans.setdefault(titles[printed_label(str(head[c].value))], []).append(c)
+        starts.setdefault(titles[printed_label(str(head[c].value))], c)
+    # a side spans from its heading to the next side's (the heading merged across it, or not)
+    edges = [*sorted(starts.values()), max([*head, *sub]) + 1]
+    spans = {key: list(range(c, edges[edges.index(c) + 1])) for key, c in starts.items()}
     out = []
     for key, cols in spans.items():
         side = node.properties()[key]
