@@ -23,6 +23,7 @@ from budget_disclosure.spec import get_spec
 from budget_disclosure.workbook import read_intake, save_document, save_template, validate_workbook
 from budget_disclosure.workbook.commands import dumps
 from budget_disclosure.workbook.layout import DOC_SHEET, NARRATIVE_SHEET, SEP, Node, node_for, sheet_name
+from budget_disclosure.workbook.template import blank_document
 from budget_disclosure.workbook.write import number_format
 from budget_disclosure.workbook.xlsx import format_places, number
 
@@ -586,3 +587,14 @@ def test_the_html_report_of_a_workbook_draws_its_tables_and_names_the_cells(tmp_
     assert all(html.escape(str(c)) in result.output for c in cells)
     assert result.output.count('class="xl"') == len(validate_workbook(book).findings)
     assert "data-cell=" in result.output  # the tables are drawn: findings mark their cells
+
+
+@pytest.mark.parametrize("profile", sorted(get_spec().profiles))
+def test_every_template_reads_back_to_its_blank_form(profile: str, tmp_path: Path) -> None:
+    """The blank form of every profile reads back to exactly the blank document it was written from
+    (the 合计 line right under a one-row header included)."""
+    path = tmp_path / "form.xlsx"
+    save_template(profile, path)
+    intake = read_intake(path)
+    assert intake.problems == []
+    assert canonical(intake.document) == canonical(blank_document(get_spec(), profile))

@@ -401,10 +401,10 @@ def _sub_header(head: Mapping[int, Cell], below: Mapping[int, Cell], items: Node
         return False
     titles = {sub.title for sub in items.properties().values()}
     for c, cell in below.items():
-        text = _text(cell)
-        if text is None or not (
-            text in CODE_PARTS or text == _text(head.get(c)) or text in OWN_COLUMN_NAMES or text in titles
-        ):
+        text, above = _text(cell), _text(head.get(c))
+        if text is None or (text == "合计" and above != "合计"):
+            return False  # a figure, or the 合计 line right under a one-row header
+        if not (text in CODE_PARTS or text == above or text in OWN_COLUMN_NAMES or text in titles):
             return False
     return True
 
