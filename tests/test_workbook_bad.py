@@ -330,3 +330,24 @@ def test_shifted_columns_in_a_grouped_header(seed_book: Path, tmp_path: Path) ->
     assert row["fiscal_appropriation"] == row["fiscal_appropriation_funding"] == Decimal("2314.68")
     assert intake.cells["/tables/income/rows/0/fiscal_appropriation_funding"] == f"部门收入总表!G{r}"
     assert [p.cell for p in intake.problems] == [f"部门收入总表!{ws.cell(row=r, column=ws.max_column).coordinate}"]
+
+
+def test_the_project_grid_reports_rows_it_cannot_place(seed_book: Path, tmp_path: Path) -> None:
+    """项目支出绩效目标表 as one grid: an indicator above every project, a project above every unit and a
+    figure beside the grid are findings at their cells; the rest is read."""
+    wb = openpyxl.load_workbook(seed_book)
+    ws = wb["项目支出绩效目标表"]
+    assert ws["A5"].value == "合计" and ws["B6"].value == "长沙市企业服务中心"
+    ws.insert_rows(6, 2)
+    ws["F6"] = "经济成本指标"  # an indicator with no project above it
+    ws["B7"], ws["D7"] = "一个项目", "目标"  # a project with no unit above it
+    ws.cell(row=9, column=ws.max_column + 1, value="多出的一格")
+    wb.save(tmp_path / "projects.xlsx")
+    intake = read_intake(tmp_path / "projects.xlsx")
+    problems = {p.cell: p.message_en for p in intake.problems}
+    assert "no project" in problems["项目支出绩效目标表!F6"]
+    assert "no unit row" in problems["项目支出绩效目标表!A7"]
+    assert any("shifted" in m and c.endswith("9") for c, m in problems.items())
+    units = intake.document["tables"]["project_performance"]["units"]
+    assert units[0]["projects"][0]["name"] == "一个项目" and units[1]["unit_name"] == "长沙市企业服务中心"
+    assert len(units[1]["projects"]) == 4

@@ -31,6 +31,8 @@ from .layout import (
     strip_numbering,
 )
 from .match import match_sheet
+from .projects import HEAD as PROJECT_HEAD
+from .projects import PROJECT_KEYS, UNIT_KEYS, indicator_node
 from .sides import CODE_KEY, NAME_KEY, SIDES
 from .validation import LISTS_SHEET
 from .xlsx import Cell, SheetData, cell_ref
@@ -226,6 +228,8 @@ def _lines(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[
             i += 1
         elif a is not None and a.startswith("【") and a.endswith("】"):
             i = _grid_block(ctx, target, node, base, rows, i, a[1:-1])
+        elif _is_projects_header(row, node):
+            i = _projects(ctx, target, node, base, rows, i)
         elif _is_side_header(row, node):
             i = _sides(ctx, target, node, base, rows, i)
         elif _is_header(row, _rows_node(node)):
@@ -695,3 +699,99 @@ def _side_line(
         value[k] = _convert(cell, inner.get(k))
         ctx.mark(f"{at}/{jp.escape(k)}", r, c)
     record[key] = value
+
+
+# --- 项目支出绩效目标表 as one grid (projects.py) ------------------------------------------------------
+
+
+def _is_projects_header(row: Mapping[int, Cell], node: Node) -> bool:
+    return indicator_node(node) is not None and tuple(_text(row.get(c)) for c in range(1, 5)) == PROJECT_HEAD
+
+
+def _projects(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[int], i: int) -> int:
+    """Read the grid of units, projects and indicators: a row with a goal or an indicator and a name is
+    a project, a row with only an indicator is the project's next indicator, a row with neither is a
+    unit, the row whose 单位编码 is 合计 is the total."""
+    cells = ctx.sheet.cells
+    r = rows[i]
+    inode = indicator_node(node)
+    assert inode is not None
+    unit_node = node.properties()["units"].items()
+    project_node = unit_node.properties()["projects"].items() if unit_node is not None else None
+    sub = cells.get(r + 1, {})
+    cols = {c: inode.key_for(t) for c in sorted(sub) if c > 4 and (t := _text(sub[c])) is not None}
+    units: list[dict[str, Any]] = []
+    target["units"] = units
+    ctx.mark(f"{base}/units", r, 1)
+    j = i + 1
+    if j < len(rows) and rows[j] == r + 1:
+        j += 1
+    expect = r + 2
+    unit: dict[str, Any] | None = None
+    project: dict[str, Any] | None = None
+    where = ""
+    while j < len(rows) and rows[j] == expect:
+        here = rows[j]
+        row = cells[here]
+        filled = {c for c, cell in row.items() if cell.value is not None}
+        indicator = {c for c in filled if c in cols}
+        for c in sorted(filled - {1, 2, 3, 4} - set(cols)):
+            ctx.problem(
+                here, c, "这个单元格不在任何有表头的栏中（列错位？）", "this cell is under no header (shifted columns?)"
+            )
+        if _text(row.get(1)) == "合计" and not filled & {2, 4} and not indicator:
+            target["total_row"] = _record_of(ctx, row, here, {3: "amount"}, None, f"{base}/total_row")
+        elif not filled & {1, 2, 3, 4}:
+            if project is None:
+                ctx.problem(here, min(indicator), "这条绩效指标不属于任何项目", "this indicator belongs to no project")
+            else:
+                _indicator(ctx, project, row, here, cols, inode, where)
+        elif 4 in filled or indicator:
+            if unit is None:
+                ctx.problem(here, 1, "这个项目前面没有单位行", "this project has no unit row above it")
+                unit = {"projects": []}
+                units.append(unit)
+            at = f"{base}/units/{len(units) - 1}/projects/{len(unit['projects'])}"
+            project = _record_of(ctx, row, here, dict(enumerate(PROJECT_KEYS, 1)), project_node, at)
+            project["indicators"] = []
+            unit["projects"].append(project)
+            where = at
+            if indicator:
+                _indicator(ctx, project, row, here, cols, inode, where)
+        else:
+            at = f"{base}/units/{len(units)}"
+            unit = _record_of(ctx, row, here, dict(enumerate(UNIT_KEYS, 1)), unit_node, at)
+            unit["projects"] = []
+            units.append(unit)
+            project = None
+        j += 1
+        expect += 1
+    return j
+
+
+def _record_of(
+    ctx: _Ctx, row: Mapping[int, Cell], r: int, keys: Mapping[int, str], node: Node | None, at: str
+) -> dict[str, Any]:
+    props = node.properties() if node is not None else {}
+    out: dict[str, Any] = {}
+    ctx.mark(at, r, min(keys))
+    for c, key in keys.items():
+        cell = row.get(c)
+        if cell is not None and cell.value == ABSENT:
+            continue
+        out[key] = _convert(cell, props.get(key))
+        ctx.mark(f"{at}/{key}", r, c)
+    return out
+
+
+def _indicator(
+    ctx: _Ctx,
+    project: dict[str, Any],
+    row: Mapping[int, Cell],
+    r: int,
+    cols: Mapping[int, str],
+    inode: Node,
+    where: str,
+) -> None:
+    at = f"{where}/indicators/{len(project['indicators'])}"
+    project["indicators"].append(_record_of(ctx, row, r, cols, inode, at))

@@ -68,13 +68,11 @@ def _attested(spec: Spec, profile: str) -> dict[str, Any] | None:
 
 
 def _skeleton(value: Any) -> Any:
-    """A printed value emptied: every figure and text blank, every list of rows empty; a list of
-    records that hold lists (units › projects) keeps one blank record, so its layout shows."""
+    """A printed value emptied: every figure and text blank, every list of rows empty."""
     if isinstance(value, dict):
         return {k: _skeleton(v) for k, v in value.items()}
     if isinstance(value, list):
-        nested = [v for v in value if isinstance(v, dict) and any(isinstance(x, dict | list) for x in v.values())]
-        return [_skeleton(nested[0])] if nested else []
+        return []
     return None
 
 

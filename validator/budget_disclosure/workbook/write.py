@@ -29,6 +29,9 @@ from .layout import (
     printed_key,
     sheet_name,
 )
+from .projects import HEAD as PROJECT_HEAD
+from .projects import PROJECT_KEYS, fits, indicator_node
+from .projects import labels as project_labels
 from .sides import CODE_KEY, LABEL_HEAD, NAME_KEY, Side, side_layout
 from .validation import add_validations
 
@@ -172,6 +175,12 @@ def _table_sheet(
     rest = {k: v for k, v in table.items() if k not in HEAD_KEYS and k not in skip}
     if sides is not None:
         _side_by_side(sheet, sides)
+    indicators = indicator_node(node) if known else None
+    if indicators is not None and isinstance(table.get("units"), list):
+        columns = _indicator_columns(sheet, table, node, indicators)
+        if fits(table, node, columns):
+            _projects_grid(sheet, table, node, indicators, columns)
+            rest = {k: v for k, v in rest.items() if k not in ("units", "total_row")}
     if _gridable(table):
         _main_grid(sheet, table, node)
     _record(sheet, rest, node, [])
@@ -194,6 +203,54 @@ def _unit_line(ws: Worksheet, table: Any, unit: Any) -> None:
         ws.cell(row=2, column=width).alignment = Alignment(horizontal="right")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+
+
+def _indicator_columns(sheet: _Sheet, table: Mapping[str, Any], node: Node, indicators: Node) -> list[str]:
+    every: list[Mapping[str, Any]] = []
+    for unit in table["units"]:
+        projects = unit.get("projects") if isinstance(unit, Mapping) else None
+        for project in projects if isinstance(projects, list) else ():
+            found = project.get("indicators") if isinstance(project, Mapping) else None
+            every += [i for i in (found if isinstance(found, list) else ()) if isinstance(i, Mapping)]
+    return _columns(every, indicators, sheet.template or not every, sheet.printed_for(project_labels(node)))
+
+
+def _projects_grid(sheet: _Sheet, table: Mapping[str, Any], node: Node, indicators: Node, cols: list[str]) -> None:
+    """项目支出绩效目标表 as one grid (``projects.py``): 合计, then each unit, its projects and their
+    indicators, the 一级/二级 cells of a project's indicators merged where they repeat."""
+    ws, top = sheet.ws, sheet.row
+    props = indicators.properties()
+    for c, head in enumerate(PROJECT_HEAD, 1):
+        sheet.put(c, head, head=True)
+        ws.merge_cells(start_row=top, start_column=c, end_row=top + 1, end_column=c)
+    sheet.put(5, project_labels(node)[-1], head=True)
+    if len(cols) > 1:
+        ws.merge_cells(start_row=top, start_column=5, end_row=top, end_column=4 + len(cols))
+    sheet.row = top + 1
+    for i, key in enumerate(cols):
+        sheet.put(5 + i, props[key].title if key in props and props[key].title else key, head=True)
+    sheet.row = top + 2
+    if "total_row" in table:
+        sheet.put(1, "合计")
+        sheet.put(3, table["total_row"].get("amount", ABSENT), amount=True)
+        sheet.row += 1
+    for unit in table["units"]:
+        for c, key in enumerate(("unit_code", "unit_name", "amount"), 1):
+            sheet.put(c, unit.get(key, ABSENT), amount=key == "amount")
+        sheet.row += 1
+        for project in unit["projects"]:
+            for c, key in enumerate(PROJECT_KEYS, 1):
+                sheet.put(c, project.get(key, ABSENT), amount=key == "amount")
+            first = sheet.row
+            items = project["indicators"]
+            for indicator in items:
+                for c, key in enumerate(cols, 5):
+                    sheet.put(c, indicator.get(key, ABSENT))
+                sheet.row += 1
+            if not items:
+                sheet.row += 1
+            _merge_levels(sheet, cols, set(), items, first, offset=4)
+    sheet.row += 1  # a blank line ends the grid
 
 
 def _side_by_side(sheet: _Sheet, sides: list[Side]) -> None:
@@ -364,7 +421,7 @@ def _grid_row(
 
 
 def _merge_levels(
-    sheet: _Sheet, cols: list[str], codes: set[str], items: Sequence[Mapping[str, Any]], first: int
+    sheet: _Sheet, cols: list[str], codes: set[str], items: Sequence[Mapping[str, Any]], first: int, offset: int = 0
 ) -> None:
     """Merge the 一级/二级 cells of consecutive indicator rows that repeat them, as the form prints them."""
     if "level1" not in cols or codes:
@@ -372,7 +429,7 @@ def _merge_levels(
     for depth, key in enumerate(("level1", "level2")):
         if key not in cols:
             continue
-        col = cols.index(key) + 1
+        col = cols.index(key) + 1 + offset
         start = 0
         for i in range(1, len(items) + 1):
             run = [items[start].get(k) for k in ("level1", "level2")[: depth + 1]]
