@@ -174,12 +174,15 @@ def test_a_sheet_no_table_matches_is_reported_not_guessed(seed_book: Path, tmp_p
 def test_a_label_that_names_no_field_is_kept_and_reported_by_the_schema(seed_book: Path, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(seed_book)
     ws = wb["部门收支总表"]
-    ws.insert_rows(4)
-    ws["A4"], ws["B4"] = "收入 › 捐赠收入", Decimal("5.00")
+    r = next(r for r in range(5, 20) if ws.cell(row=r, column=1).value == "上年结转")
+    ws.insert_rows(r)  # a line of the 收入 side the form does not print
+    ws.cell(row=r, column=1, value="捐赠收入")
+    ws.cell(row=r, column=2, value=Decimal("5.00"))
     wb.save(tmp_path / "label.xlsx")
     report = validate_workbook(tmp_path / "label.xlsx")
     unknown = [f for f in report.findings if f.rule == "schema.unknown-field"]
-    assert unknown and unknown[0].cell == "部门收支总表!B4"
+    assert [f.pointer for f in unknown] == ["/tables/summary/income/捐赠收入"]
+    assert unknown[0].cell == f"部门收支总表!B{r}"
 
 
 def test_a_million_empty_formatted_rows_cost_time_not_memory(seed_book: Path, tmp_path: Path) -> None:
@@ -265,3 +268,86 @@ def test_class_codes_in_one_column_or_with_the_class_printed_once(seed_book: Pat
     wb.save(tmp_path / "one-column.xlsx")
     intake = read_intake(tmp_path / "one-column.xlsx")
     assert intake.problems == [] and intake.document == read(SEED).document
+
+
+SUMMARY = "部门收支总表"
+
+
+def _summary_row(ws: openpyxl.worksheet.worksheet.Worksheet, label: str, col: int = 1) -> int:
+    return next(r for r in range(5, 30) if ws.cell(row=r, column=col).value == label)
+
+
+def test_the_side_by_side_tables_report_bad_cells_at_their_cell(seed_book: Path, tmp_path: Path) -> None:
+    """收入 | 支出 side by side: a figure beside the grid, text in an amount cell, a merge across figures,
+    a figure without its item, a line typed twice — each a finding at its cell, nothing dropped."""
+    wb = openpyxl.load_workbook(seed_book)
+    ws = wb[SUMMARY]
+    first = _summary_row(ws, "本级财政拨款收入")
+    ws.cell(row=first, column=5, value=Decimal("7.00"))  # beyond 支出's amount column
+    ws.cell(row=first + 1, column=2, value="两千")  # text in 财政专户管理资金收入
+    ws.cell(row=first + 2, column=2, value="1,000.50")  # 事业单位经营收入: a number stored as text
+    ws.merge_cells(start_row=first, start_column=4, end_row=first + 1, end_column=4)  # 基本支出 over 项目支出
+    last = _summary_row(ws, "收入总计")
+    ws.cell(row=last + 1, column=4, value=Decimal("3.00"))  # a figure with no 项目 beside it
+    ws.cell(row=last + 2, column=1, value="上年结转")  # a line typed twice
+    wb.save(tmp_path / "sides.xlsx")
+    intake = read_intake(tmp_path / "sides.xlsx")
+    income = intake.document["tables"]["summary"]["income"]
+    assert income["special_account_income"] == "两千" and income["business_income"] == Decimal("1000.50")
+    problems = {p.cell: p.message_en for p in intake.problems}
+    assert "shifted" in problems[f"{SUMMARY}!E{first}"]
+    assert "merged" in problems[f"{SUMMARY}!D{first}"]
+    assert "no item name" in problems[f"{SUMMARY}!D{last + 1}"]
+    assert "twice" in problems[f"{SUMMARY}!A{last + 2}"]
+    report = validate_workbook(tmp_path / "sides.xlsx")
+    typed = [f for f in report.findings if f.pointer == "/tables/summary/income/special_account_income"]
+    assert typed and typed[0].rule.startswith("schema.") and typed[0].cell == f"{SUMMARY}!B{first + 1}"
+    layout = {f.cell for f in report.findings if f.rule == "input.workbook-layout"}
+    assert set(problems) <= layout
+
+
+def test_hidden_rows_of_a_side_by_side_table_are_read(seed_book: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(seed_book)
+    for r in (4, 6, 9):
+        wb[SUMMARY].row_dimensions[r].hidden = True
+        wb["财政拨款收支总表"].row_dimensions[r].hidden = True
+    wb[SUMMARY].sheet_state = "hidden"
+    wb.save(tmp_path / "hidden.xlsx")
+    assert read_intake(tmp_path / "hidden.xlsx").document == read(SEED).document
+
+
+def test_shifted_columns_in_a_grouped_header(seed_book: Path, tmp_path: Path) -> None:
+    """部门收入总表 heads 金额 | 其中：经费拨款 under 本级财政拨款: a figure typed one column too far right
+    of the last heading is reported; the grouped columns read to their own keys."""
+    wb = openpyxl.load_workbook(seed_book)
+    ws = wb["部门收入总表"]
+    assert (ws["F3"].value, ws["F4"].value, ws["G4"].value) == ("本级财政拨款", "金额", "其中：经费拨款")
+    r = _first_data_row(ws)
+    ws.cell(row=r, column=ws.max_column + 1, value=Decimal("1.00"))
+    wb.save(tmp_path / "income.xlsx")
+    intake = read_intake(tmp_path / "income.xlsx")
+    row = intake.document["tables"]["income"]["rows"][0]
+    assert row["fiscal_appropriation"] == row["fiscal_appropriation_funding"] == Decimal("2314.68")
+    assert intake.cells["/tables/income/rows/0/fiscal_appropriation_funding"] == f"部门收入总表!G{r}"
+    assert [p.cell for p in intake.problems] == [f"部门收入总表!{ws.cell(row=r, column=ws.max_column).coordinate}"]
+
+
+def test_the_project_grid_reports_rows_it_cannot_place(seed_book: Path, tmp_path: Path) -> None:
+    """项目支出绩效目标表 as one grid: an indicator above every project, a project above every unit and a
+    figure beside the grid are findings at their cells; the rest is read."""
+    wb = openpyxl.load_workbook(seed_book)
+    ws = wb["项目支出绩效目标表"]
+    assert ws["A5"].value == "合计" and ws["B6"].value == "长沙市企业服务中心"
+    ws.insert_rows(6, 2)
+    ws["F6"] = "经济成本指标"  # an indicator with no project above it
+    ws["B7"], ws["D7"] = "一个项目", "目标"  # a project with no unit above it
+    ws.cell(row=9, column=ws.max_column + 1, value="多出的一格")
+    wb.save(tmp_path / "projects.xlsx")
+    intake = read_intake(tmp_path / "projects.xlsx")
+    problems = {p.cell: p.message_en for p in intake.problems}
+    assert "no project" in problems["项目支出绩效目标表!F6"]
+    assert "no unit row" in problems["项目支出绩效目标表!A7"]
+    assert any("shifted" in m and c.endswith("9") for c, m in problems.items())
+    units = intake.document["tables"]["project_performance"]["units"]
+    assert units[0]["projects"][0]["name"] == "一个项目" and units[1]["unit_name"] == "长沙市企业服务中心"
+    assert len(units[1]["projects"]) == 4

@@ -17,8 +17,10 @@ key itself), so the layout reads back to exactly the JSON it was written from.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..spec import Spec
@@ -173,3 +175,122 @@ def code_columns(node: Node) -> Iterator[str]:
     for key, sub in node.properties().items():
         if sub.shape().function_code:
             yield key
+
+
+# --- The printed form: column groups, printed column sets, labels as the forms print them ----------
+
+#: The sub-heading of a group's own column (``本级财政拨款`` over ``金额 | 其中：经费拨款``); on reading,
+#: any of these under a group heading names the group's own column.
+OWN_COLUMN = "金额"
+OWN_COLUMN_NAMES = frozenset({"金额", "小计", "合计", "本年预算", "预算数"})
+_PART_PREFIX = "其中："
+#: Columns the forms print under another column's heading, besides the ``其中：…`` columns (which belong
+#: to the column before them): 基本支出 › 人员经费/公用经费 (一般公共预算支出表, MoF layout).
+_PARTS = {"basic": ("personnel", "public")}
+
+
+def column_groups(cols: list[str], props: Mapping[str, Node]) -> dict[str, list[str]]:
+    """The printed column groups of a grid: a parent column → the columns printed under its heading.
+
+    A column titled ``其中：…`` belongs to the column before it (``本级财政拨款`` › ``其中：经费拨款``;
+    ``公务用车购置及运行费`` › ``其中：公务用车购置``); ``基本支出`` heads 人员经费 and 公用经费. Only
+    columns next to their parent are grouped, so the grouping never reorders a grid."""
+    groups: dict[str, list[str]] = {}
+    parent: str | None = None
+    for i, key in enumerate(cols):
+        title = props[key].title if key in props else None
+        if parent is not None and isinstance(title, str) and title.startswith(_PART_PREFIX):
+            groups.setdefault(parent, []).append(key)
+            continue
+        parent = key
+        parts = _PARTS.get(key)
+        if parts and tuple(cols[i + 1 : i + 1 + len(parts)]) == parts:
+            groups[key] = list(parts)
+            parent = None
+    return groups
+
+
+_NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|(?:[一二三四五六七八九十]+|\d+)\s*[、.．])\s*")
+_SPACE = re.compile(r"\s+")
+
+
+def printed_label(text: str) -> str:
+    """A label as a form prints it, without its numbering and spacing: ``一、本级财政拨款收入`` and
+    ``收 入 总 计`` read as ``本级财政拨款收入`` and ``收入总计``."""
+    return _SPACE.sub("", _NUMBERING.sub("", text))
+
+
+def strip_numbering(text: str) -> str:
+    """``14、资源勘探工业信息等支出`` → ``资源勘探工业信息等支出`` (the spacing inside kept)."""
+    return _NUMBERING.sub("", text).strip()
+
+
+def resolve_label(node: Node, text: str) -> str:
+    """The key a printed label names: by title or key as written, else as the form prints it."""
+    key = node.key_for(text)
+    if key in node.properties():
+        return key
+    plain = printed_label(text)
+    for k, sub in node.properties().items():
+        if sub.title is not None and printed_label(sub.title) == plain:
+            return k
+    return key
+
+
+def transcriptions(spec: Spec, profile: str) -> list[Path]:
+    """The attested transcriptions of a profile's form: the documents under ``examples/<profile>/``
+    (named by the profile's ``x-profile.sources``), in name order."""
+    folder = spec.root / "examples" / profile
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def printed_key(part: str, labels: list[str]) -> tuple[str, str]:
+    """The key of a grid or a record in ``printed_columns``: the part (a table id, ``metadata`` or
+    ``narrative``) and the path of titles to it, item numbers left out (``单位 › 项目 › 绩效指标``)."""
+    return part, SEP.join(_NUMBERED.sub("", label) for label in labels)
+
+
+_NUMBERED = re.compile(r"\s+\d+$")
+
+
+@functools.lru_cache(maxsize=16)
+def printed_columns(spec: Spec, profile: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """What the profile's form prints, per grid and record (``printed_key``), in the order the form
+    prints it: the keys of the grid's rows (of the record) in the attested transcriptions, in the order
+    they first appear. Empty when the profile has no transcription (the schema's order is then used)."""
+    from ..reader import read
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for path in transcriptions(spec, profile):
+        document = read(path).document
+        tables = document.get("tables") if isinstance(document, Mapping) else None
+        if not isinstance(tables, Mapping):
+            continue
+        for tid, table in tables.items():
+            if tid in spec.tables and isinstance(table, Mapping):
+                _collect(node_for(spec, tid), table, tid, [], out)
+        for part in ("metadata", "narrative"):
+            if isinstance(document.get(part), Mapping):
+                node = node_for(spec, part)
+                _collect(node, document[part], part, [node.title or part], out)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _collect(
+    node: Node, value: Mapping[str, Any], part: str, labels: list[str], out: dict[tuple[str, str], list[str]]
+) -> None:
+    for key, sub in node.properties().items():
+        item = value.get(key)
+        items = sub.items()
+        here = [*labels, sub.title or key]
+        if isinstance(item, list) and items is not None:
+            for record in item:
+                if not isinstance(record, Mapping):
+                    continue
+                cols = out.setdefault(printed_key(part, here), [])
+                cols.extend(k for k in record if k not in cols and not isinstance(record[k], Mapping | list))
+                _collect(items, record, part, here, out)
+        elif isinstance(item, Mapping) and sub.properties():
+            lines = out.setdefault(printed_key(part, here), [])
+            lines.extend(k for k in item if k not in lines)
+            _collect(sub, item, part, here, out)

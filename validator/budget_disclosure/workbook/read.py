@@ -21,12 +21,19 @@ from .layout import (
     CODE_PARTS,
     DOC_SHEET,
     NARRATIVE_SHEET,
+    OWN_COLUMN_NAMES,
     SEP,
     Node,
     node_for,
+    printed_label,
+    resolve_label,
     sheet_name,
+    strip_numbering,
 )
 from .match import match_sheet
+from .projects import HEAD as PROJECT_HEAD
+from .projects import PROJECT_KEYS, UNIT_KEYS, indicator_node
+from .sides import CODE_KEY, NAME_KEY, SIDES
 from .validation import LISTS_SHEET
 from .xlsx import Cell, SheetData, cell_ref
 
@@ -221,6 +228,10 @@ def _lines(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[
             i += 1
         elif a is not None and a.startswith("【") and a.endswith("】"):
             i = _grid_block(ctx, target, node, base, rows, i, a[1:-1])
+        elif _is_projects_header(row, node):
+            i = _projects(ctx, target, node, base, rows, i)
+        elif _is_side_header(row, node):
+            i = _sides(ctx, target, node, base, rows, i)
         elif _is_header(row, _rows_node(node)):
             i = _grid(ctx, target, node, base, rows, i, ["rows"], main=True)
         elif a is not None:
@@ -366,24 +377,40 @@ class _Columns:
 
 
 def _header_columns(ctx: _Ctx, r: int, items: Node | None) -> tuple[_Columns, int]:
-    """The columns a header row names, and how many rows the header takes (1, or 2 with 类/款/项)."""
+    """The columns a header names, and how many rows the header takes: 1, or 2 when 类/款/项 stand
+    under a 科目编码 or columns under a group heading (``本级财政拨款`` › ``金额 | 其中：经费拨款``)."""
     cells = ctx.sheet.cells
     head = cells.get(r, {})
     below = cells.get(r + 1, {})
     cols = _Columns(first=min(head) if head else 1)
-    height = 1
+    two = _sub_header(head, below, items)
     for c in sorted(head):
         title = _text(head[c])
         if title is None or any(c in range(g, g + 3) for g in cols.codes):
             continue
-        key = items.key_for(title) if items is not None else title
         parts = tuple(_text(below.get(c + k)) for k in range(3))
         if parts == CODE_PARTS:
-            cols.codes[c] = key
-            height = 2
-        else:
-            cols.keys[c] = key
-    return cols, height
+            cols.codes[c] = items.key_for(title) if items is not None else title
+            continue
+        low = _text(below.get(c)) if two else None
+        label = title if low is None or low == title or low in OWN_COLUMN_NAMES else low
+        cols.keys[c] = items.key_for(label) if items is not None else label
+    return cols, 2 if two else 1
+
+
+def _sub_header(head: Mapping[int, Cell], below: Mapping[int, Cell], items: Node | None) -> bool:
+    """Whether the row under a header is the header's second row: only texts, each a 类/款/项, the
+    heading above it (a merged cell), a group's own column (金额) or a column's title."""
+    if not below or items is None:
+        return False
+    titles = {sub.title for sub in items.properties().values()}
+    for c, cell in below.items():
+        text, above = _text(cell), _text(head.get(c))
+        if text is None or (text == "合计" and above != "合计"):
+            return False  # a figure, or the 合计 line right under a one-row header
+        if not (text in CODE_PARTS or text == above or text in OWN_COLUMN_NAMES or text in titles):
+            return False
+    return True
 
 
 def _grid(
@@ -501,3 +528,270 @@ def _code(row: Mapping[int, Cell], c: int, above: list[str | None]) -> Any:
             if k == 0:
                 above[1] = None
     return "".join(p for p in parts if p is not None)
+
+
+# --- 收入 | 支出 side by side (sides.py) --------------------------------------------------------------
+
+
+def _side_titles(node: Node) -> dict[str, str]:
+    props = node.properties()
+    return {printed_label(props[k].title or k): k for k in SIDES if k in props}
+
+
+def _is_side_header(row: Mapping[int, Cell], node: Node) -> bool:
+    titles = _side_titles(node)
+    if len(titles) < len(SIDES) or not all(isinstance(c.value, str) for c in row.values()):
+        return False
+    return {printed_label(str(c.value)) for c in row.values()} == set(titles)
+
+
+@dataclass
+class _SideColumns:
+    key: str
+    node: Node
+    code: int | None
+    label: int
+    values: dict[int, str | None]  # column → amount key (None: the side's lines are amounts)
+
+
+def _side_columns(ctx: _Ctx, node: Node, r: int) -> list[_SideColumns]:
+    titles = _side_titles(node)
+    head, sub = ctx.sheet.cells.get(r, {}), ctx.sheet.cells.get(r + 1, {})
+    starts: dict[str, int] = {}
+    for c in sorted(head):
+        starts.setdefault(titles[printed_label(str(head[c].value))], c)
+    # a side spans from its heading to the next side's (the heading merged across it, or not)
+    edges = [*sorted(starts.values()), max([*head, *sub]) + 1]
+    spans = {key: list(range(c, edges[edges.index(c) + 1])) for key, c in starts.items()}
+    out = []
+    for key, cols in spans.items():
+        side = node.properties()[key]
+        rows = side.properties().get("rows")
+        items = rows.items() if rows is not None else None
+        code_node = items.properties().get(CODE_KEY) if items is not None else None
+        first = _text(sub.get(cols[0])) or ""
+        is_code = code_node is not None and printed_label(first) in {"科目编码", printed_label(code_node.title or "")}
+        code = cols[0] if is_code else None
+        rest = cols[1:] if is_code else cols
+        if not rest:
+            continue
+        values = rest[1:]
+        column_node = _side_column_nodes(side)
+        named: dict[int, str | None] = {}
+        for c in values:
+            text = _text(sub.get(c)) or ""
+            hit = next((k for k, n in column_node.items() if printed_label(n.title or k) == printed_label(text)), None)
+            named[c] = hit if hit is not None else (text or None)
+        if len(values) == 1 and code is None and named[values[0]] not in column_node:
+            named = {values[0]: None}
+        out.append(_SideColumns(key, side, code, rest[0], named))
+    return out
+
+
+def _side_column_nodes(side: Node) -> dict[str, Node]:
+    out: dict[str, Node] = {}
+    for key, sub in side.properties().items():
+        inner = sub.items() if key == "rows" else sub
+        if inner is not None and not inner.shape().amount:
+            for k, n in inner.properties().items():
+                out.setdefault(k, n)
+    return out
+
+
+def _sides(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[int], i: int) -> int:
+    """Read a 收入 | 支出 grid: the header, its second row (项目 | 金额 …), then the lines side by side."""
+    r = rows[i]
+    layout = _side_columns(ctx, node, r)
+    out: dict[str, dict[str, Any]] = {}
+    for side in layout:
+        here = target.get(side.key)
+        out[side.key] = here if isinstance(here, dict) else {}
+        target[side.key] = out[side.key]
+        ctx.mark(f"{base}/{side.key}", r, side.label if side.code is None else side.code)
+        if side.code is not None:
+            out[side.key].setdefault("rows", [])
+    j = i + 1
+    if j < len(rows) and rows[j] == r + 1:
+        j += 1
+    expect = r + 2
+    known = {c for s in layout for c in (s.code, s.label, *s.values) if c is not None}
+    while j < len(rows) and rows[j] == expect:
+        row = ctx.sheet.cells[rows[j]]
+        for side in layout:
+            _side_line(ctx, out[side.key], side, f"{base}/{side.key}", rows[j], row)
+        for c in row:
+            if c not in known and row[c].value is not None:
+                ctx.problem(
+                    rows[j],
+                    c,
+                    "这个单元格不在任何有表头的栏中（列错位？）",
+                    "this cell is under no header (shifted columns?)",
+                )
+        j += 1
+        expect += 1
+    for side in layout:
+        order = list(side.node.properties())
+        record = out[side.key]
+        ordered = {k: record[k] for k in order if k in record} | {k: v for k, v in record.items() if k not in order}
+        record.clear()
+        record.update(ordered)
+    return j
+
+
+def _side_line(
+    ctx: _Ctx, record: dict[str, Any], side: _SideColumns, where: str, r: int, row: Mapping[int, Cell]
+) -> None:
+    label_cell = row.get(side.label)
+    code = row.get(side.code) if side.code is not None else None
+    code_value = code.value if code is not None else None
+    filled = [c for c in (side.label, *side.values) if row.get(c) is not None and row[c].value is not None]
+    if code_value is None and label_cell is None:
+        if filled:
+            ctx.problem(r, filled[0], "这一行没有项目名称，无法判断它是哪一项", "this line has no item name")
+        return
+    label = _text(label_cell)
+    key = resolve_label(side.node, label) if label is not None else None
+    rows_node = side.node.properties().get("rows")
+    is_row = code_value is not None or (
+        rows_node is not None and key not in side.node.properties() and side.code is None
+    )
+    if is_row and rows_node is not None:
+        items = rows_node.items()
+        props = items.properties() if items is not None else {}
+        entry: dict[str, Any] = {}
+        index = len(record.setdefault("rows", []))
+        at = f"{where}/rows/{index}"
+        if code_value is not None and code_value != ABSENT:
+            entry[CODE_KEY] = str(code_value).strip() if not isinstance(code_value, str) else code_value
+            ctx.mark(f"{at}/{CODE_KEY}", r, side.code or side.label)
+        if label_cell is None or label_cell.value != ABSENT:
+            name = _convert(label_cell, props.get(NAME_KEY))
+            entry[NAME_KEY] = strip_numbering(name) if isinstance(name, str) and code_value is None else name
+            ctx.mark(f"{at}/{NAME_KEY}", r, side.label)
+        for c, k in side.values.items():
+            cell = row.get(c)
+            if k is None or (cell is not None and cell.value == ABSENT):
+                continue
+            entry[k] = _convert(cell, props.get(k))
+            ctx.mark(f"{at}/{jp.escape(k)}", r, c)
+        ctx.mark(at, r, side.code or side.label)
+        record["rows"].append(entry)
+        return
+    if key is None:
+        return
+    if key in record:
+        ctx.problem(r, side.label, f"“{label}”一项重复", f"the line {label!r} appears twice")
+        return
+    sub = side.node.properties().get(key)
+    at = f"{where}/{jp.escape(key)}"
+    ctx.mark(at, r, side.label)
+    if None in side.values.values():
+        c = next(iter(side.values))
+        record[key] = _convert(row.get(c), sub)
+        ctx.intake.cells[at] = ctx.ref(r, c)
+        return
+    value: dict[str, Any] = {}
+    inner = sub.properties() if sub is not None else {}
+    for c, k in side.values.items():
+        cell = row.get(c)
+        if k is None or (cell is not None and cell.value == ABSENT):
+            continue
+        value[k] = _convert(cell, inner.get(k))
+        ctx.mark(f"{at}/{jp.escape(k)}", r, c)
+    record[key] = value
+
+
+# --- 项目支出绩效目标表 as one grid (projects.py) ------------------------------------------------------
+
+
+def _is_projects_header(row: Mapping[int, Cell], node: Node) -> bool:
+    return indicator_node(node) is not None and tuple(_text(row.get(c)) for c in range(1, 5)) == PROJECT_HEAD
+
+
+def _projects(ctx: _Ctx, target: dict[str, Any], node: Node, base: str, rows: list[int], i: int) -> int:
+    """Read the grid of units, projects and indicators: a row with a goal or an indicator and a name is
+    a project, a row with only an indicator is the project's next indicator, a row with neither is a
+    unit, the row whose 单位编码 is 合计 is the total."""
+    cells = ctx.sheet.cells
+    r = rows[i]
+    inode = indicator_node(node)
+    assert inode is not None
+    unit_node = node.properties()["units"].items()
+    project_node = unit_node.properties()["projects"].items() if unit_node is not None else None
+    sub = cells.get(r + 1, {})
+    cols = {c: inode.key_for(t) for c in sorted(sub) if c > 4 and (t := _text(sub[c])) is not None}
+    units: list[dict[str, Any]] = []
+    target["units"] = units
+    ctx.mark(f"{base}/units", r, 1)
+    j = i + 1
+    if j < len(rows) and rows[j] == r + 1:
+        j += 1
+    expect = r + 2
+    unit: dict[str, Any] | None = None
+    project: dict[str, Any] | None = None
+    where = ""
+    while j < len(rows) and rows[j] == expect:
+        here = rows[j]
+        row = cells[here]
+        filled = {c for c, cell in row.items() if cell.value is not None}
+        indicator = {c for c in filled if c in cols}
+        for c in sorted(filled - {1, 2, 3, 4} - set(cols)):
+            ctx.problem(
+                here, c, "这个单元格不在任何有表头的栏中（列错位？）", "this cell is under no header (shifted columns?)"
+            )
+        if _text(row.get(1)) == "合计" and not filled & {2, 4} and not indicator:
+            target["total_row"] = _record_of(ctx, row, here, {3: "amount"}, None, f"{base}/total_row")
+        elif not filled & {1, 2, 3, 4}:
+            if project is None:
+                ctx.problem(here, min(indicator), "这条绩效指标不属于任何项目", "this indicator belongs to no project")
+            else:
+                _indicator(ctx, project, row, here, cols, inode, where)
+        elif 4 in filled or indicator:
+            if unit is None:
+                ctx.problem(here, 1, "这个项目前面没有单位行", "this project has no unit row above it")
+                unit = {"projects": []}
+                units.append(unit)
+            at = f"{base}/units/{len(units) - 1}/projects/{len(unit['projects'])}"
+            project = _record_of(ctx, row, here, dict(enumerate(PROJECT_KEYS, 1)), project_node, at)
+            project["indicators"] = []
+            unit["projects"].append(project)
+            where = at
+            if indicator:
+                _indicator(ctx, project, row, here, cols, inode, where)
+        else:
+            at = f"{base}/units/{len(units)}"
+            unit = _record_of(ctx, row, here, dict(enumerate(UNIT_KEYS, 1)), unit_node, at)
+            unit["projects"] = []
+            units.append(unit)
+            project = None
+        j += 1
+        expect += 1
+    return j
+
+
+def _record_of(
+    ctx: _Ctx, row: Mapping[int, Cell], r: int, keys: Mapping[int, str], node: Node | None, at: str
+) -> dict[str, Any]:
+    props = node.properties() if node is not None else {}
+    out: dict[str, Any] = {}
+    ctx.mark(at, r, min(keys))
+    for c, key in keys.items():
+        cell = row.get(c)
+        if cell is not None and cell.value == ABSENT:
+            continue
+        out[key] = _convert(cell, props.get(key))
+        ctx.mark(f"{at}/{key}", r, c)
+    return out
+
+
+def _indicator(
+    ctx: _Ctx,
+    project: dict[str, Any],
+    row: Mapping[int, Cell],
+    r: int,
+    cols: Mapping[int, str],
+    inode: Node,
+    where: str,
+) -> None:
+    at = f"{where}/indicators/{len(project['indicators'])}"
+    project["indicators"].append(_record_of(ctx, row, r, cols, inode, at))

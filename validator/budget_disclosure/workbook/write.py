@@ -19,12 +19,20 @@ from .layout import (
     GRID_KEYS,
     HEAD_KEYS,
     NARRATIVE_SHEET,
+    OWN_COLUMN,
     SEP,
     Node,
     code_columns,
+    column_groups,
     node_for,
+    printed_columns,
+    printed_key,
     sheet_name,
 )
+from .projects import HEAD as PROJECT_HEAD
+from .projects import PROJECT_KEYS, fits, indicator_node
+from .projects import labels as project_labels
+from .sides import CODE_KEY, LABEL_HEAD, NAME_KEY, Side, side_layout
 from .validation import add_validations
 
 __all__ = ["number_format", "write_document"]
@@ -44,12 +52,17 @@ def number_format(decimals: int) -> str:
 class _Sheet:
     """A worksheet written top to bottom, with the precision that blank amount cells are formatted by."""
 
-    def __init__(self, ws: Worksheet, precision: int) -> None:
+    def __init__(self, ws: Worksheet, precision: int | None) -> None:
         self.ws = ws
         self.row = 1
         self.precision = precision
         self.width = 2
         self.template = False
+        self.printed: Mapping[tuple[str, str], tuple[str, ...]] = {}
+        self.table = ""
+
+    def printed_for(self, labels: list[str]) -> tuple[str, ...]:
+        return self.printed.get(printed_key(self.table, labels), ())
 
     def put(self, col: int, value: Any, *, amount: bool = False, head: bool = False) -> None:
         cell = self.ws.cell(row=self.row, column=col)
@@ -66,7 +79,7 @@ class _Sheet:
         elif value is not None:
             cell.value = value if isinstance(value, str) else str(value)
             cell.data_type = "s"
-        elif amount:
+        elif amount and self.precision is not None:
             cell.number_format = number_format(self.precision)
 
     @staticmethod
@@ -94,19 +107,23 @@ def write_document(spec: Spec, document: Mapping[str, Any], *, template: bool = 
     assert first is not None
     first.title = DOC_SHEET
     precision = _precision(document.get("amounts"))
+    profile = document.get("profile")
+    printed = printed_columns(spec, profile) if isinstance(profile, str) and profile in spec.profiles else {}
     head = {k: v for k, v in document.items() if k not in ("tables", "narrative")}
     sheet = _Sheet(first, precision)
+    sheet.printed, sheet.table, sheet.template = printed, "metadata", template
     _record(sheet, head, node_for(spec, "document"), [])
     _finish(sheet, template)
     tables = document.get("tables")
     if isinstance(tables, Mapping):
         order = {t: i for i, t in enumerate(spec.tables)}
         for tid in sorted(tables, key=lambda t: (order.get(t, len(order)), t)):
-            _table_sheet(spec, wb, tid, tables[tid], precision, template)
+            _table_sheet(spec, wb, tid, tables[tid], precision, template, printed)
             _unit_line(wb.worksheets[-1], tables[tid], _get(document.get("amounts"), "unit"))
     if "narrative" in document:
         narrative = document["narrative"]
         sheet = _Sheet(wb.create_sheet(NARRATIVE_SHEET), _precision(_get(narrative, "amounts")))
+        sheet.printed, sheet.table, sheet.template = printed, "narrative", template
         _record(sheet, {"narrative": narrative}, node_for(spec, "document"), [])
         _finish(sheet, template)
     add_validations(spec, wb, document)
@@ -117,16 +134,29 @@ def _get(value: Any, key: str) -> Any:
     return value.get(key) if isinstance(value, Mapping) else None
 
 
-def _precision(amounts: Any) -> int:
+def _precision(amounts: Any) -> int | None:
+    """The decimals blank amount cells are formatted with: the amounts' precision; none for figures
+    "as written" (the narrative), so that a typed ``0`` stays ``0``."""
     p = _get(amounts, "precision")
+    if p == "as_written":
+        return None
     return p if isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 6 else 2
 
 
-def _table_sheet(spec: Spec, wb: Workbook, tid: str, table: Any, precision: int, template: bool) -> None:
+def _table_sheet(
+    spec: Spec,
+    wb: Workbook,
+    tid: str,
+    table: Any,
+    precision: int | None,
+    template: bool,
+    printed: Mapping[tuple[str, str], tuple[str, ...]],
+) -> None:
     known = tid in spec.tables
     ws = wb.create_sheet(sheet_name(spec, tid) if known else tid[:31])
     sheet = _Sheet(ws, _precision(_get(table, "amounts")) if _get(table, "amounts") else precision)
     sheet.template = template
+    sheet.printed, sheet.table = printed, tid
     node = node_for(spec, tid) if known else Node(spec, {}, spec.document_uri)
     if not isinstance(table, Mapping):
         sheet.line("表", str(table))
@@ -137,7 +167,20 @@ def _table_sheet(spec: Spec, wb: Workbook, tid: str, table: Any, precision: int,
     if "unit_name" in table:
         sheet.put(1, "单位名称：" + (table["unit_name"] or "") if isinstance(table["unit_name"], str | None) else None)
     sheet.row = 3
-    rest = {k: v for k, v in table.items() if k not in HEAD_KEYS and not (k in GRID_KEYS and _gridable(table))}
+    lines = {title: cols for (part, title), cols in printed.items() if part == tid}
+    sides = side_layout(table, node, lines) if known else None
+    skip = set(GRID_KEYS) if _gridable(table) else set()
+    if sides is not None:
+        skip |= {side.key for side in sides}
+    rest = {k: v for k, v in table.items() if k not in HEAD_KEYS and k not in skip}
+    if sides is not None:
+        _side_by_side(sheet, sides)
+    indicators = indicator_node(node) if known else None
+    if indicators is not None and isinstance(table.get("units"), list):
+        columns = _indicator_columns(sheet, table, node, indicators)
+        if fits(table, node, columns):
+            _projects_grid(sheet, table, node, indicators, columns)
+            rest = {k: v for k, v in rest.items() if k not in ("units", "total_row")}
     if _gridable(table):
         _main_grid(sheet, table, node)
     _record(sheet, rest, node, [])
@@ -162,6 +205,98 @@ def _unit_line(ws: Worksheet, table: Any, unit: Any) -> None:
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
 
 
+def _indicator_columns(sheet: _Sheet, table: Mapping[str, Any], node: Node, indicators: Node) -> list[str]:
+    every: list[Mapping[str, Any]] = []
+    for unit in table["units"]:
+        projects = unit.get("projects") if isinstance(unit, Mapping) else None
+        for project in projects if isinstance(projects, list) else ():
+            found = project.get("indicators") if isinstance(project, Mapping) else None
+            every += [i for i in (found if isinstance(found, list) else ()) if isinstance(i, Mapping)]
+    return _columns(every, indicators, sheet.template or not every, sheet.printed_for(project_labels(node)))
+
+
+def _projects_grid(sheet: _Sheet, table: Mapping[str, Any], node: Node, indicators: Node, cols: list[str]) -> None:
+    """项目支出绩效目标表 as one grid (``projects.py``): 合计, then each unit, its projects and their
+    indicators, the 一级/二级 cells of a project's indicators merged where they repeat."""
+    ws, top = sheet.ws, sheet.row
+    props = indicators.properties()
+    for c, head in enumerate(PROJECT_HEAD, 1):
+        sheet.put(c, head, head=True)
+        ws.merge_cells(start_row=top, start_column=c, end_row=top + 1, end_column=c)
+    sheet.put(5, project_labels(node)[-1], head=True)
+    if len(cols) > 1:
+        ws.merge_cells(start_row=top, start_column=5, end_row=top, end_column=4 + len(cols))
+    sheet.row = top + 1
+    for i, key in enumerate(cols):
+        sheet.put(5 + i, props[key].title if key in props and props[key].title else key, head=True)
+    sheet.row = top + 2
+    if "total_row" in table:
+        sheet.put(1, "合计")
+        sheet.put(3, table["total_row"].get("amount", ABSENT), amount=True)
+        sheet.row += 1
+    for unit in table["units"]:
+        for c, key in enumerate(("unit_code", "unit_name", "amount"), 1):
+            sheet.put(c, unit.get(key, ABSENT), amount=key == "amount")
+        sheet.row += 1
+        for project in unit["projects"]:
+            for c, key in enumerate(PROJECT_KEYS, 1):
+                sheet.put(c, project.get(key, ABSENT), amount=key == "amount")
+            first = sheet.row
+            items = project["indicators"]
+            for indicator in items:
+                for c, key in enumerate(cols, 5):
+                    sheet.put(c, indicator.get(key, ABSENT))
+                sheet.row += 1
+            if not items:
+                sheet.row += 1
+            _merge_levels(sheet, cols, set(), items, first, offset=4)
+    sheet.row += 1  # a blank line ends the grid
+
+
+def _side_by_side(sheet: _Sheet, sides: list[Side]) -> None:
+    """The 收入 | 支出 grid (``sides.py``): two header rows, then the lines of both sides side by side."""
+    ws, top = sheet.ws, sheet.row
+    col = 1
+    for side in sides:
+        sheet.put(col, side.title, head=True)
+        ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + side.width - 1)
+        sheet.row = top + 1
+        heads = [side.code_title()] if side.rows is not None else []
+        heads += [LABEL_HEAD, *(side.column_titles() or [OWN_COLUMN])]
+        for i, head in enumerate(heads):
+            sheet.put(col + i, head, head=True)
+        sheet.row = top
+        col += side.width
+    body = end = top + 2
+    col = 1
+    for side in sides:
+        row = body
+        for key, value in side.lines:
+            if key == "rows":
+                for record in side.rows or ():
+                    _side_line(sheet, row, col, side, record.get(NAME_KEY, ABSENT), record, record.get(CODE_KEY))
+                    row += 1
+                continue
+            _side_line(sheet, row, col, side, side.node.label_for(key), value, None)
+            row += 1
+        end = max(end, row)
+        col += side.width
+    sheet.row = end + 1  # a blank line ends the grid
+
+
+def _side_line(sheet: _Sheet, row: int, col: int, side: Side, label: Any, value: Any, code: Any) -> None:
+    sheet.row = row
+    if side.rows is not None:
+        sheet.put(col, code)
+        col += 1
+    sheet.put(col, label)
+    if not side.columns:
+        sheet.put(col + 1, value, amount=True)
+        return
+    for i, key in enumerate(side.columns):
+        sheet.put(col + 1 + i, value.get(key, ABSENT), amount=True)
+
+
 def _gridable(table: Mapping[str, Any]) -> bool:
     rows = table.get("rows")
     total = table.get("total_row", {})
@@ -173,11 +308,17 @@ def _flat(value: Any) -> bool:
     return isinstance(value, Mapping) and all(not isinstance(v, Mapping | list) for v in value.values())
 
 
-def _columns(items: Sequence[Mapping[str, Any]], node: Node | None, template: bool) -> list[str]:
-    """The printed columns: the schema's order, then keys the schema does not know."""
+def _columns(
+    items: Sequence[Mapping[str, Any]], node: Node | None, template: bool, printed: Sequence[str] = ()
+) -> list[str]:
+    """The printed columns: in the order the profile's form prints them (``layout.printed_columns``),
+    then the schema's order, then keys the schema does not know. A blank form carries the columns the
+    profile prints (every column of the schema when the profile has no attested transcription)."""
     known = list(node.properties()) if node is not None else []
     used = {k for item in items for k in item}
-    cols = [k for k in known if k in used or template]
+    order = [k for k in printed if k in known or k in used] + [k for k in known if k not in printed]
+    blank = set(printed) if printed else set(known)
+    cols = [k for k in order if k in used or (template and k in blank)]
     return cols + sorted(used - set(cols))
 
 
@@ -186,7 +327,7 @@ def _main_grid(sheet: _Sheet, table: Mapping[str, Any], node: Node) -> None:
     total = table.get("total_row")
     items_node = node.properties()["rows"].items() if "rows" in node.properties() else None
     every = [*rows, *([total] if isinstance(total, Mapping) else [])]
-    cols = _columns(every, items_node, sheet.template)
+    cols = _columns(every, items_node, sheet.template, sheet.printed_for([node.properties()["rows"].title or "rows"]))
     _grid(sheet, cols, rows, items_node, total_line=total if isinstance(total, Mapping) else None)
     if "total_row" in table and total is None:
         sheet.line("合计", None)
@@ -212,25 +353,42 @@ def _grid(
 
 
 def _header(sheet: _Sheet, cols: list[str], props: Mapping[str, Node], codes: set[str]) -> None:
-    split = [c for c in cols if c in codes]
-    two = bool(split)
+    """The grid's header: one row, or two when a 科目编码 prints 类/款/项 under it or a column heads a
+    group (``本级财政拨款`` over ``金额 | 其中：经费拨款``); a column without parts spans both rows."""
+    groups = column_groups(cols, props)
+    parts = {p for ps in groups.values() for p in ps}
+    two = bool(groups) or any(c in codes for c in cols)
+    ws, top = sheet.ws, sheet.row
     col = 1
     for key in cols:
         title = props[key].title if key in props and props[key].title else key
         if key in codes:
             sheet.put(col, title, head=True)
-            sheet.ws.merge_cells(start_row=sheet.row, start_column=col, end_row=sheet.row, end_column=col + 2)
+            ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + 2)
+            sheet.row = top + 1
             for i, part in enumerate(CODE_PARTS):
-                sheet.row += 1
                 sheet.put(col + i, part, head=True)
-                sheet.row -= 1
+            sheet.row = top
             col += 3
+        elif key in groups:
+            width = 1 + len(groups[key])
+            sheet.put(col, title, head=True)
+            ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + width - 1)
+            sheet.row = top + 1
+            sheet.put(col, OWN_COLUMN, head=True)
+            sheet.row = top
+            col += 1
+        elif key in parts:
+            sheet.row = top + 1
+            sheet.put(col, title, head=True)
+            sheet.row = top
+            col += 1
         else:
             sheet.put(col, title, head=True)
             if two:
-                sheet.ws.merge_cells(start_row=sheet.row, start_column=col, end_row=sheet.row + 1, end_column=col)
+                ws.merge_cells(start_row=top, start_column=col, end_row=top + 1, end_column=col)
             col += 1
-    sheet.row += 2 if two else 1
+    sheet.row = top + (2 if two else 1)
 
 
 def _grid_row(
@@ -263,7 +421,7 @@ def _grid_row(
 
 
 def _merge_levels(
-    sheet: _Sheet, cols: list[str], codes: set[str], items: Sequence[Mapping[str, Any]], first: int
+    sheet: _Sheet, cols: list[str], codes: set[str], items: Sequence[Mapping[str, Any]], first: int, offset: int = 0
 ) -> None:
     """Merge the 一级/二级 cells of consecutive indicator rows that repeat them, as the form prints them."""
     if "level1" not in cols or codes:
@@ -271,7 +429,7 @@ def _merge_levels(
     for depth, key in enumerate(("level1", "level2")):
         if key not in cols:
             continue
-        col = cols.index(key) + 1
+        col = cols.index(key) + 1 + offset
         start = 0
         for i in range(1, len(items) + 1):
             run = [items[start].get(k) for k in ("level1", "level2")[: depth + 1]]
@@ -319,7 +477,8 @@ def _array(sheet: _Sheet, value: list[Any], node: Node | None, label: list[str])
     if all(_flat(v) for v in value):
         sheet.put(1, "【" + SEP.join(label) + "】", head=True)
         sheet.row += 1
-        _grid(sheet, _columns(value, items, sheet.template or not value), value, items)
+        printed = sheet.printed_for(label)
+        _grid(sheet, _columns(value, items, sheet.template or not value, printed), value, items)
         return
     for i, item in enumerate(value, 1):
         here = [*label[:-1], f"{label[-1]} {i}"]
