@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from .core import Chooser, SeededChooser, to_json
 from .forms import inline_indicator_columns, without_total_rows
+from .oracle import Format, Identity, Oracle
 from .plan import PROFILES, UNITS, Features, Plan, Size, make_plan
-from .registry import TABLE_BUILDERS, build, build_seeded, profile_tables
+from .registry import TABLE_BUILDERS, build, build_seeded, build_seeded_with_oracle, build_with_oracle, profile_tables
 
 __all__ = [
     "PROFILES",
@@ -33,11 +34,16 @@ __all__ = [
     "UNITS",
     "Chooser",
     "Features",
+    "Format",
+    "Identity",
+    "Oracle",
     "Plan",
     "SeededChooser",
     "Size",
     "build",
     "build_seeded",
+    "build_seeded_with_oracle",
+    "build_with_oracle",
     "inline_indicator_columns",
     "make_plan",
     "profile_tables",
