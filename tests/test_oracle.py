@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from budget_disclosure import Severity, validate
 from budget_disclosure import pointer as jp
-from budget_disclosure.synth import PROFILES, Features, Identity, Oracle, build_seeded_with_oracle
+from budget_disclosure.synth import PROFILES, Features, Identity, Oracle, Ratio, build_seeded_with_oracle
 
 # ------------------------------------------------------------------------------------------ constants
 YUAN_PER = {"元": Decimal(1), "万元": Decimal(10_000)}  # DOMAIN.md: 1 万元 = 10,000 元
@@ -210,6 +210,65 @@ def test_a_cell_moved_to_the_envelope_and_one_step_beyond(case: tuple[dict[str, 
     report = validate(beyond)
     assert above_info(report) == expected
     assert named(report, pointer)
+
+
+# ------------------------------------------------------------------------------------------ percentages
+def rate_bounds(document: dict[str, Any], oracle: Oracle, ratio: Ratio) -> tuple[Decimal, Decimal] | None:
+    """The percentages the printed amounts allow (docs/RULE_LANGUAGE.md, ``percentage``): numerator and
+    denominator each an interval (Σ values ± Σ half-widths, in 元), the rate every corner of their
+    quotient × 100; None when the denominator's interval reaches zero (no bound on one side)."""
+    n = sum((w * in_yuan(document, oracle, p) for p, w in ratio.numerator), Decimal(0))
+    nh = sum((half_width(document, oracle, p) for p, _ in ratio.numerator), Decimal(0))
+    d = sum((w * in_yuan(document, oracle, p) for p, w in ratio.denominator), Decimal(0))
+    dh = sum((half_width(document, oracle, p) for p, _ in ratio.denominator), Decimal(0))
+    if d - dh <= 0:
+        return None
+    corners = [(n + a) / (d + b) * 100 for a in (-nh, nh) for b in (-dh, dh)]
+    return min(corners), max(corners)
+
+
+def rate_ratios(document: dict[str, Any], oracle: Oracle) -> list[Ratio]:
+    """Stated rates with every figure non-zero (a change written as zero is a rounding, a figure written as
+    zero is none at all: both are left to the constructed cases) on a base bounded away from zero."""
+    return [
+        r
+        for r in oracle.ratios
+        if all(value_of(document, p) for p, _ in (*r.numerator, *r.denominator, (r.pointer, 1)))
+        and rate_bounds(document, oracle, r) is not None
+    ]
+
+
+@given(generated(profiles=PROFILES), st.data())
+def test_a_rate_moved_to_its_bound_and_one_step_beyond(case: tuple[dict[str, Any], Oracle], data: Any) -> None:
+    """Move a stated change rate away from zero (its sign, and so every direction word, stays) to the last
+    value its amounts allow, and one written step further: nothing above info, then exactly the rule the
+    oracle names, at the rate."""
+    document, oracle = case
+    ratios = rate_ratios(document, oracle)
+    if not ratios:  # the text states no rate (drawn half the time) or only on a nil figure
+        return
+    ratio = ratios[data.draw(st.integers(0, len(ratios) - 1), label="rate")]
+    note(f"{ratio.rule} at {ratio.pointer}")
+    bounds = rate_bounds(document, oracle, ratio)
+    assert bounds is not None
+    lo, hi = bounds
+    stated = value_of(document, ratio.pointer)
+    assert stated is not None
+    places = max(0, -int(stated.as_tuple().exponent))
+    step = Decimal(10) ** -places
+    half = HALF * step
+    assert stated - half <= hi and stated + half >= lo, "the builder's rate agrees with its amounts"
+    if stated >= 0:  # the last written value whose interval still meets the bounds, then one step more
+        last = ((hi + half) / step).to_integral_value(rounding="ROUND_FLOOR") * step
+        outside = last + step
+    else:
+        last = ((lo - half) / step).to_integral_value(rounding="ROUND_CEILING") * step
+        outside = last - step
+    for value, expected in ((last, set()), (outside, {(ratio.rule, ratio.pointer, ratio.severity)})):
+        changed = copy.deepcopy(document)
+        set_at(changed, ratio.pointer, value.quantize(step))
+        report = validate(changed)
+        assert above_info(report) == expected, value
 
 
 # ------------------------------------------------------------------------------------------ every part

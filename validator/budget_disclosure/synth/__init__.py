@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from .core import Chooser, SeededChooser, to_json
 from .forms import inline_indicator_columns, without_total_rows
-from .oracle import Format, Identity, Oracle
+from .oracle import Format, Identity, Oracle, Ratio
 from .plan import PROFILES, UNITS, Features, Plan, Size, make_plan
 from .registry import TABLE_BUILDERS, build, build_seeded, build_seeded_with_oracle, build_with_oracle, profile_tables
 
@@ -38,6 +38,7 @@ __all__ = [
     "Identity",
     "Oracle",
     "Plan",
+    "Ratio",
     "SeededChooser",
     "Size",
     "build",

@@ -33,7 +33,7 @@ from typing import Any
 from .core import Fmt
 from .plan import Plan
 
-__all__ = ["Format", "Identity", "Oracle", "describe"]
+__all__ = ["Format", "Identity", "Oracle", "Ratio", "describe"]
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,22 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """A stated percentage: ``percent = Σ numerator ÷ Σ denominator × 100``, checked by ``rule``."""
+
+    rule: str
+    severity: str
+    pointer: str  # the stated percentage (a finding names it)
+    numerator: tuple[tuple[str, int], ...]  # (JSON pointer, weight)
+    denominator: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class Oracle:
     formats: Mapping[str, Format]  # every printed non-blank or blank amount cell → its printed format
     identities: tuple[Identity, ...]
     complete: frozenset[str] = field(default_factory=frozenset)
+    ratios: tuple[Ratio, ...] = ()  # the change rates the text states
 
     def of(self, pointer: str) -> list[Identity]:
         """Every listed identity a cell takes part in."""
@@ -312,10 +324,69 @@ def _three_public(doc: dict[str, Any], present: set[str]) -> Iterator[Identity]:
         )
 
 
+# The changes against last year the text states beside a figure: (the object holding the figure, the
+# figure, the change object) and the rule that checks the rate. The income, expenditure and 三公 totals
+# have rules of their own for a rate computed from the change amount; every other rate, and a total's
+# rate the text computes from last year's figure alone, is narrative.change-rate's.
+CHANGE_SUBJECTS = (
+    ("income", "total", "change", "narrative.income-change-rate"),
+    ("expenditure", "total", "change", "narrative.expenditure-change-rate"),
+    ("three_public", "total", "change", "narrative.three-public-change-rate"),
+    ("expenditure/by_function/*", "amount", "change", ""),
+    ("general_budget_expenditure", "total", "change", ""),
+    ("general_budget_expenditure/by_function/*", "amount", "change", ""),
+    ("general_budget_expenditure", "basic", "basic_change", ""),
+    ("general_budget_expenditure", "project", "project_change", ""),
+    ("general_budget_expenditure/project_by_function/*", "amount", "change", ""),
+    ("government_fund_expenditure", "total", "change", ""),
+    *(("three_public", k, f"item_changes/{k}", "") for k in ("reception", "overseas_travel", "vehicles")),
+    *(("three_public", k, f"item_changes/{k}", "") for k in ("vehicle_purchase", "vehicle_operation")),
+    ("", "operating_expenses", "operating_expenses_change", ""),
+    ("", "meeting_expenses", "meeting_expenses_change", ""),
+    ("", "training_expenses", "training_expenses_change", ""),
+)
+
+
+def _holders(text: Any, path: str, pointer: str) -> Iterator[tuple[str, Any]]:
+    if not path:
+        yield pointer, text
+        return
+    head, _, rest = path.partition("/")
+    if head == "*":
+        for i, item in enumerate(text if isinstance(text, list) else []):
+            yield from _holders(item, rest, f"{pointer}/{i}")
+    elif isinstance(text, dict) and head in text:
+        yield from _holders(text[head], rest, f"{pointer}/{head}")
+
+
+def _get(obj: Any, path: str) -> Any:
+    for key in path.split("/"):
+        obj = obj.get(key) if isinstance(obj, dict) else None
+    return obj
+
+
+def _ratios(document: dict[str, Any]) -> Iterator[Ratio]:
+    for path, current, change_path, own_rule in CHANGE_SUBJECTS:
+        for holder_ptr, holder in _holders(document.get("narrative", {}), path, "/narrative"):
+            change = _get(holder, change_path)
+            if not isinstance(change, dict) or change.get("percent") is None or current not in holder:
+                continue
+            cur, at = f"{holder_ptr}/{current}", f"{holder_ptr}/{change_path}"
+            if change.get("amount") is not None:  # the change ÷ (this year − the change)
+                num, den = ((f"{at}/amount", 1),), ((cur, 1), (f"{at}/amount", -1))
+                rule = own_rule or "narrative.change-rate"
+            elif change.get("prior") is not None:  # (this year − last year) ÷ last year
+                num, den = ((cur, 1), (f"{at}/prior", -1)), ((f"{at}/prior", 1),)
+                rule = "narrative.change-rate"
+            else:
+                continue
+            yield Ratio(rule, ERROR, f"{at}/percent", num, den)
+
+
 def describe(plan: Plan, document: dict[str, Any]) -> Oracle:
     """The oracle of a document the builder made from ``plan``."""
     formats = _formats(plan, document)
     present = set(formats)
     identities = (*_summary(document, present), *_three_public(document, present))
     complete = frozenset(p for p in present if p.split("/")[2:3] and p.split("/")[2] in COMPLETE_TABLES)
-    return Oracle(formats, identities, complete)
+    return Oracle(formats, identities, complete, tuple(_ratios(document)))
