@@ -372,6 +372,8 @@ def _ratios(document: dict[str, Any]) -> Iterator[Ratio]:
             if not isinstance(change, dict) or change.get("percent") is None or current not in holder:
                 continue
             cur, at = f"{holder_ptr}/{current}", f"{holder_ptr}/{change_path}"
+            num: tuple[tuple[str, int], ...]
+            den: tuple[tuple[str, int], ...]
             if change.get("amount") is not None:  # the change ÷ (this year − the change)
                 num, den = ((f"{at}/amount", 1),), ((cur, 1), (f"{at}/amount", -1))
                 rule = own_rule or "narrative.change-rate"
