@@ -273,40 +273,83 @@ def test_a_rate_moved_to_its_bound_and_one_step_beyond(case: tuple[dict[str, Any
 
 # ------------------------------------------------------------------------------------------ every part
 # One document of each form of 部门收支总表 (by nature, Hunan; by function class, MoF) and a 三公 table.
-PART_CASES = (
-    ("hunan-changsha", "nature", 0),
-    ("mof-143-2016", "function", 1),
-    ("three-public-standalone", None, 2),
-)
 RAISE = Decimal(100_000)  # 元: far beyond any envelope of these tables (ten 万元)
+# Documents with every line of the 三公 table (unit rows, last year, the change, the budget sources, 机关运行
+# 经费) and the economic items its bounds read, for each form of 部门收支总表, in each unit, one with tables
+# in mixed units; and a stand-alone 三公 table.
+CASE_FEATURES = (
+    Features(profile="hunan-changsha", layout="nature", unit=("万元", 2)),
+    Features(profile="mof-143-2016", layout="function", unit=("元", 2)),
+    Features(profile="central-2021", layout="function", unit=("万元", 2), mixed_units=True),
+    Features(profile="shanghai-district", layout="nature", unit=("元", 0), mixed_units=True),
+    Features(profile="three-public-standalone", unit=("万元", 2)),
+)
 
 
-def part_moves() -> list[tuple[str, str | None, int, int, str]]:
-    out = []
-    for profile, layout, seed in PART_CASES:
-        _, oracle = build_seeded_with_oracle(seed, Features(profile=profile, layout=layout, unit=("万元", 2)))
-        for index, identity in enumerate(oracle.identities):
-            if identity.kind != "sum" or identity.pointer not in oracle.complete:
+def _rich(document: dict[str, Any]) -> bool:
+    three = document["tables"]["three_public_expenses"]
+    basic = document["tables"].get("basic_expenditure")
+    codes = {row.get("code") for row in basic["rows"]} if basic else {"30217"}
+    return all(k in three for k in ("rows", "prior_year", "sources")) and "30217" in codes
+
+
+@cache
+def case(index: int) -> tuple[dict[str, Any], Oracle]:
+    """The first document of ``CASE_FEATURES[index]`` (seeds 0, 1, …) with every line of the 三公 table."""
+    for seed in range(1000):
+        document, oracle = build_seeded_with_oracle(seed, CASE_FEATURES[index])
+        if _rich(document):
+            return document, oracle
+    raise AssertionError(f"no seed below 1000 builds a full 三公 table for {CASE_FEATURES[index]}")
+
+
+@pytest.mark.parametrize("index", range(len(CASE_FEATURES)))
+def test_every_cell_of_every_identity_at_its_own_envelope(index: int) -> None:
+    """Each printed cell of each identity the builder made — in any table, also outside the tables the oracle
+    lists completely — raised to the edge of that identity's own envelope, in whole printed steps: its
+    rule (alone, ``select``) reports nothing above info; one printed step more: exactly the identities of
+    that rule the oracle computes as broken, at their cells, with the rule's severity. A rule that drops a
+    part, weakens = to ≤ or ≥, widens its envelope or lowers its severity fails here."""
+    document, oracle = case(index)
+    for identity in oracle.identities:
+        same_rule = [i for i in oracle.identities if i.rule == identity.rule]
+        for pointer in identity.cells:
+            if value_of(document, pointer) is None:
+                continue  # a blank: it would gain a half-width (below, with the unprinted parts)
+            slack = slack_up(document, oracle, identity, pointer)
+            if slack is None:
+                continue  # raising a cell on the wide side of a bound never breaks it
+            step = step_of(oracle, pointer)
+            within = (slack // step) * step
+            mine = [i for i in same_rule if pointer in i.cells]
+            inside = moved(document, oracle, pointer, within)
+            report = validate(inside, select=[identity.rule])
+            assert above_info(report) == broken(inside, oracle, mine), (identity, pointer, within)
+            beyond = moved(document, oracle, pointer, within + step)
+            expected = broken(beyond, oracle, mine)
+            assert (identity.rule, identity.pointer, identity.severity) in expected
+            report = validate(beyond, select=[identity.rule])
+            assert above_info(report) == expected, (identity, pointer, within + step)
+
+
+@pytest.mark.parametrize("index", range(len(CASE_FEATURES)))
+def test_every_part_of_a_sum_counts(index: int) -> None:
+    """Each blank part of each total the builder made, and each column the form has that this document does
+    not print, given a value far beyond the envelope, breaks its total: a rule that leaves a part out
+    (rules/*.yaml edited) no longer fires."""
+    document, oracle = case(index)
+    for identity in oracle.identities:
+        if identity.kind != "sum":
+            continue
+        for part, c in (*identity.terms, *identity.unprinted):
+            if c > 0 or value_of(document, part) is not None:
                 continue
-            for part, c in (*identity.terms, *identity.unprinted):
-                if c < 0 and not part.startswith("/tables/three_public_expenses/rows/"):
-                    out.append((profile, layout, seed, index, part))
-    return out
-
-
-@pytest.mark.parametrize(("profile", "layout", "seed", "index", "part"), part_moves())
-def test_every_part_of_a_sum_counts(profile: str, layout: str | None, seed: int, index: int, part: str) -> None:
-    """Each part of each total the builder made — a printed cell, a blank one, or a column the form has and
-    this document does not print — raised far beyond the envelope breaks its total: a rule that leaves a
-    part out (rules/*.yaml edited) no longer fires."""
-    document, oracle = build_seeded_with_oracle(seed, Features(profile=profile, layout=layout, unit=("万元", 2)))
-    identity = oracle.identities[index]
-    fmt = oracle.formats[identity.pointer]  # a part is printed in its total's table, in its format
-    changed = copy.deepcopy(document)
-    value = value_of(changed, part) if part in oracle.formats else None
-    set_at(changed, part, ((value or Decimal(0)) + RAISE / YUAN_PER[fmt.unit]).quantize(Decimal(10) ** -fmt.places))
-    report = validate(changed, select=[identity.rule])
-    assert (identity.rule, identity.pointer, identity.severity) in above_info(report)
+            # A blank has its table's format; an unprinted column would be printed in its total's table.
+            fmt = oracle.formats.get(part, oracle.formats[identity.pointer])
+            changed = copy.deepcopy(document)
+            set_at(changed, part, (RAISE / YUAN_PER[fmt.unit]).quantize(Decimal(10) ** -fmt.places))
+            report = validate(changed, select=[identity.rule])
+            assert (identity.rule, identity.pointer, identity.severity) in above_info(report), (identity, part)
 
 
 # ------------------------------------------------------------------------------------------ legal values
