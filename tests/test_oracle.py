@@ -19,7 +19,7 @@ with a wrong unit factor or a wrong envelope, disagree with these expectations.
 from __future__ import annotations
 
 import copy
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
@@ -269,6 +269,42 @@ def test_a_rate_moved_to_its_bound_and_one_step_beyond(case: tuple[dict[str, Any
         set_at(changed, ratio.pointer, value.quantize(step))
         report = validate(changed)
         assert above_info(report) == expected, value
+
+
+def strictly_wrong(document: dict[str, Any], oracle: Oracle) -> set[tuple[str, str, str]]:
+    """The stated rates that are not their printed amounts' quotient rounded half up (四舍五入) to the rate's
+    written decimals: what strict mode reports. A base zero or below as printed gives no rate."""
+    out = set()
+    for ratio in oracle.ratios:
+        n = sum((w * in_yuan(document, oracle, p) for p, w in ratio.numerator), Decimal(0))
+        d = sum((w * in_yuan(document, oracle, p) for p, w in ratio.denominator), Decimal(0))
+        stated = value_of(document, ratio.pointer)
+        if d <= 0 or stated is None:
+            continue
+        places = max(0, -int(stated.as_tuple().exponent))
+        if (n / d * 100).quantize(Decimal(10) ** -places, rounding=ROUND_HALF_UP) != stated:
+            out.add((ratio.rule, ratio.pointer, ratio.severity))
+    return out
+
+
+@given(generated(profiles=PROFILES), st.data())
+def test_a_rate_in_strict_mode_is_the_rounded_quotient(case: tuple[dict[str, Any], Oracle], data: Any) -> None:
+    """In strict mode a rate must be its printed amounts' quotient rounded to its decimals: exactly the rates
+    that are not fire, before and after one rate is moved by one written step."""
+    document, oracle = case
+    if not oracle.ratios:
+        return
+    rules = sorted({r.rule for r in oracle.ratios})
+    report = validate(document, strict_arithmetic=True, select=rules)
+    assert above_info(report) == strictly_wrong(document, oracle)
+    ratio = oracle.ratios[data.draw(st.integers(0, len(oracle.ratios) - 1), label="rate")]
+    stated = value_of(document, ratio.pointer)
+    assert stated is not None
+    step = Decimal(10) ** -max(0, -int(stated.as_tuple().exponent))
+    changed = copy.deepcopy(document)
+    set_at(changed, ratio.pointer, stated + step if stated >= 0 else stated - step)
+    report = validate(changed, strict_arithmetic=True, select=rules)
+    assert above_info(report) == strictly_wrong(changed, oracle)
 
 
 # ------------------------------------------------------------------------------------------ every part
