@@ -15,7 +15,10 @@ framework, the columns its titles name) from the spec; ``plan`` draws the plan (
 and exact amount) first; one builder per table (``summaries``, ``classification``, ``economic``,
 ``performance``, ``forms``) and for the narrative and the metadata (``narrative``) prints it; ``forms``
 adds the optional columns and forms drawn last and rewrites a document without indicator columns or
-合计 rows; ``registry`` maps table ids to builders and builds the document. A profile that reuses known
+合计 rows; ``registry`` maps table ids to builders and builds the document; ``oracle`` states what the builder
+knows of a document (every amount's format, the identities it made hold and the rules that check them) for
+tests that must not take their expectations from the engine. ``Features.mixed_units`` prints tables in
+the other unit than the document's (元 among 万元 tables and the reverse). A profile that reuses known
 tables needs no code; a new table is a builder function, an entry in ``registry.TABLE_BUILDERS`` and its
 place in ``profiles.BUILD_ORDER``.
 """
@@ -24,8 +27,9 @@ from __future__ import annotations
 
 from .core import Chooser, SeededChooser, to_json
 from .forms import inline_indicator_columns, without_total_rows
+from .oracle import Format, Identity, Oracle, Ratio
 from .plan import PROFILES, UNITS, Features, Plan, Size, make_plan
-from .registry import TABLE_BUILDERS, build, build_seeded, profile_tables
+from .registry import TABLE_BUILDERS, build, build_seeded, build_seeded_with_oracle, build_with_oracle, profile_tables
 
 __all__ = [
     "PROFILES",
@@ -33,11 +37,17 @@ __all__ = [
     "UNITS",
     "Chooser",
     "Features",
+    "Format",
+    "Identity",
+    "Oracle",
     "Plan",
+    "Ratio",
     "SeededChooser",
     "Size",
     "build",
     "build_seeded",
+    "build_seeded_with_oracle",
+    "build_with_oracle",
     "inline_indicator_columns",
     "make_plan",
     "profile_tables",

@@ -22,9 +22,9 @@ def optional_forms(plan: Plan, ch: Chooser, tables: dict[str, Any]) -> None:
     区本级 without unit rows (each drawn, or as the profile's form prints it)."""
     split_basic = plan.form.operating_expenses_column or ch.bool(0.6)
     if split_basic and "general_budget_expenditure" in tables:
-        _personnel_columns(plan, tables["general_budget_expenditure"])
+        _personnel_columns(plan.for_table("general_budget_expenditure"), tables["general_budget_expenditure"])
     if "three_public_expenses" in tables:
-        _three_public_forms(plan, ch, tables["three_public_expenses"])
+        _three_public_forms(plan.for_table("three_public_expenses"), ch, tables["three_public_expenses"])
 
 
 def _personnel_columns(plan: Plan, gb: dict[str, Any]) -> None:

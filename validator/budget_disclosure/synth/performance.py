@@ -64,13 +64,13 @@ def performance_forms(plan: Plan, ch: Chooser, tables: dict[str, Any]) -> None:
     details = ch.bool(0.5) if f.project_details is None else f.project_details
     if details and "project_performance" in tables:
         for project in (p for u in tables["project_performance"]["units"] for p in u["projects"]):
-            _project_details(plan, ch, project)
+            _project_details(plan.for_table("project_performance"), ch, project)
     if "department_performance" not in tables:
         return
     if not (ch.bool(0.5) if f.unit_tables is None else f.unit_tables):
         return
     whole = tables["department_performance"]
-    units = _unit_tables(plan, ch)
+    units = _unit_tables(plan.for_table("department_performance"), ch)
     if not (ch.bool(0.5) if f.department_whole is None else f.department_whole):
         for key in ("amount", "by_source", "by_nature", "goal", "indicators"):
             whole.pop(key, None)

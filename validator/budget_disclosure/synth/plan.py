@@ -42,7 +42,7 @@ LeafMoney = dict[str, list[int]]  # source → [basic, project] in fen
 Row = tuple[str, str | None, dict[str, int]]  # (code, name, column → fen) of a classification tree
 Money = Callable[[int, int], int]
 
-__all__ = ["PROFILES", "UNITS", "Features", "Plan", "Size", "make_plan"]
+__all__ = ["PROFILES", "UNITS", "Features", "Plan", "Size", "draw_table_units", "make_plan"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,9 @@ class Features:
     # The performance forms print no 指标值类型, unit or 评（扣）分标准 column (inline_indicator_columns).
     inline_indicators: bool = False
     year: int | None = None  # the fiscal year; None: drawn within the profile's years
+    # Tables printed in the other unit than the document's (元 among 万元 tables or 万元 among 元 tables),
+    # each drawn; off by default, so that a seed builds the same document as before (``registry.build``).
+    mixed_units: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,23 @@ class Plan:
     three_public: ThreePublicPlan
     gf_statement: str | None  # the empty government-fund table's statement
     projects: list[Project] = field(default_factory=list)  # the project table's, when the profile has one
+    # The tables printed in another unit or precision than the document's (Features.mixed_units).
+    table_fmt: dict[str, Fmt] = field(default_factory=dict)
+
+    def fmt_of(self, table: str) -> Fmt:
+        """The unit and precision a table is printed in."""
+        return self.table_fmt.get(table, self.fmt)
+
+    def for_table(self, table: str) -> Plan:
+        """The plan as a table's builder sees it: the table's own format. An exact document stays exact in
+        a table printed finer than the document (元 among 万元 tables: every amount is a whole number of
+        the table's steps too); a table printed coarser rounds the amounts afresh, so its own splits are
+        drawn in fen and printed rounded, like those of any rounded document."""
+        fmt = self.table_fmt.get(table)
+        if fmt is None:
+            return self
+        exact = self.exact and self.fmt.step_fen % fmt.step_fen == 0
+        return replace(self, fmt=fmt, exact=exact, basic=replace(self.basic, col_precision={}))
 
     # ---------------------------------------------------------------- figures
     @property
@@ -345,6 +365,17 @@ def make_plan(ch: Chooser, f: Features) -> Plan:
     if {"project_performance", "general_budget_project_expenditure"} & set(form.tables):
         plan = replace(plan, projects=_draw_projects(ch, plan))
     return plan
+
+
+def draw_table_units(ch: Chooser, plan: Plan, tables: Sequence[str]) -> Plan:
+    """Each table of ``tables`` printed, half the time, in the other unit than the document's: in 元 (2 or 0
+    decimals) among 万元 tables, in 万元 (2 decimals) among 元 tables. Drawn after the plan."""
+    other = [u for u in UNITS if u[0] != plan.fmt.unit]
+    chosen: dict[str, Fmt] = {}
+    for table in tables:
+        if ch.bool(0.5):
+            chosen[table] = Fmt(*ch.choice(other))
+    return replace(plan, table_fmt=chosen)
 
 
 def _draw_leaves(

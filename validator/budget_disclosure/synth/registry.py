@@ -8,7 +8,8 @@ from typing import Any
 
 from . import classification, economic, forms, narrative, performance, summaries
 from .core import Chooser, SeededChooser
-from .plan import Features, Plan, make_plan
+from .oracle import Oracle, describe
+from .plan import Features, Plan, draw_table_units, make_plan
 from .profiles import ProfileForm, profile_form
 
 DEFAULT = Features()  # every structural choice drawn
@@ -45,28 +46,41 @@ def _flag(ch: Chooser, given: bool | None, p: float) -> bool:
 
 def build(ch: Chooser, f: Features = DEFAULT) -> dict[str, Any]:
     """A document consistent by construction, of the profile ``f.profile`` (drawn when None)."""
+    return _build(ch, f)[1]
+
+
+def build_with_oracle(ch: Chooser, f: Features = DEFAULT) -> tuple[dict[str, Any], Oracle]:
+    """The document ``build`` makes from the same choices, and what the builder knows of it (``oracle``):
+    the format of every amount and the identities it made hold, with the rules that check them."""
+    plan, document = _build(ch, f)
+    return document, describe(plan, document)
+
+
+def _build(ch: Chooser, f: Features) -> tuple[Plan, dict[str, Any]]:
     plan = make_plan(ch, f)
+    if f.mixed_units:
+        plan = draw_table_units(ch, plan, (*plan.tables, *(t for t in LATE_TABLES if t not in plan.tables)))
     tables: dict[str, Any] = {}
     for tid in plan.tables:
         if tid not in LATE_TABLES:
-            tables[tid] = TABLE_BUILDERS[tid](plan, ch)
+            tables[tid] = TABLE_BUILDERS[tid](plan.for_table(tid), ch)
     text = narrative.narrative(plan, ch)
     if _flag(ch, f.forms, 0.3) or plan.form.operating_expenses_column:
         forms.optional_forms(plan, ch, tables)
     if "project_performance" in tables or "department_performance" in tables:
         performance.performance_forms(plan, ch, tables)
     if _late_table_wanted(plan, ch, tables, "general_budget_project_expenditure"):
-        table = forms.general_budget_project_expenditure(plan, ch)
+        table = forms.general_budget_project_expenditure(plan.for_table("general_budget_project_expenditure"), ch)
         if table is not None:
             tables["general_budget_project_expenditure"] = table
     document = {
         "profile": plan.profile,
         "metadata": narrative.metadata(plan, ch),
         "amounts": {"unit": plan.fmt.unit, "precision": plan.fmt.precision},
-        "tables": _titled(plan.form, plan.year, tables),
+        "tables": _with_units(plan, _titled(plan.form, plan.year, tables)),
         "narrative": text,
     }
-    return forms.inline_indicator_columns(document) if f.inline_indicators else document
+    return plan, forms.inline_indicator_columns(document) if f.inline_indicators else document
 
 
 def _late_table_wanted(plan: Plan, ch: Chooser, tables: dict[str, Any], tid: str) -> bool:
@@ -75,6 +89,15 @@ def _late_table_wanted(plan: Plan, ch: Chooser, tables: dict[str, Any], tid: str
     if tid in plan.tables:
         return True
     return "project_performance" in tables and _flag(ch, plan.features.project_table, 0.5)
+
+
+def _with_units(plan: Plan, tables: dict[str, Any]) -> dict[str, Any]:
+    """Each table printed in another format than the document's declares its own unit and precision."""
+    for tid, fmt in plan.table_fmt.items():
+        table = tables.get(tid)
+        if isinstance(table, dict) and not table.get("empty"):
+            table["amounts"] = {"unit": fmt.unit, "precision": fmt.precision, **table.get("amounts", {})}
+    return tables
 
 
 def _titled(form: ProfileForm, year: int, tables: dict[str, Any]) -> dict[str, Any]:
@@ -90,3 +113,8 @@ def _titled(form: ProfileForm, year: int, tables: dict[str, Any]) -> dict[str, A
 def build_seeded(seed: int, features: Features = DEFAULT) -> dict[str, Any]:
     """The document a seed builds, the same on every machine and Python version."""
     return build(SeededChooser(seed), features)
+
+
+def build_seeded_with_oracle(seed: int, features: Features = DEFAULT) -> tuple[dict[str, Any], Oracle]:
+    """``build_seeded``'s document and its oracle."""
+    return build_with_oracle(SeededChooser(seed), features)
