@@ -68,7 +68,7 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "bounds": frozenset({"value", "bound", "bound_unit", "limit", "limit_en"}),
     "indicator_levels": frozenset({"level1", "level2", "level2_en", "allowed", "framework"}),
     "coverage": frozenset({"name", "missing", "framework"}),
-    "year_in_text": frozenset({"years", "fiscal_year", "value"}),
+    "year_in_text": frozenset({"years", "years_en", "fiscal_year", "value"}),
     "table_title": frozenset({"title", "table", "table_en", "expected", "expected_en"}),
 }
 
