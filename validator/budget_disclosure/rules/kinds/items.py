@@ -418,6 +418,7 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
                     here,
                     {
                         "level1": level1 or "（空白）",
+                        "level1_en": level1 or "(blank)",
                         "allowed": list(framework.level1),
                         "framework": framework.title,
                     },
