@@ -149,11 +149,16 @@ def test_an_english_report_has_no_chinese_of_its_own(
     names = form_names + "\n" + _document_text(path)
     phrases = _other_language_phrases(get_spec(), "en")
     for text in texts:
-        assert not _found(phrases, text), text
-        for run in CJK.findall(text):
-            # A list of names is joined by 、 (the form's own list separator); each must be a name.
-            for part in filter(None, run.split("、")):
-                assert HAN.search(part) and part in names, f"Chinese of the validator: {part!r} in {text!r}"
+        _assert_english(text, names, phrases)
+
+
+def _assert_english(text: str, names: str, phrases: list[str]) -> None:
+    """What the validator wrote in ``text`` (quoted values and locations already taken out) is English:
+    no phrase of its Chinese, and every run of Chinese script or punctuation is one printed name whole (a
+    list of names joined by 、 is not one)."""
+    assert not _found(phrases, text), text
+    for run in CJK.findall(text):
+        assert HAN.search(run) and run in names, f"Chinese of the validator: {run!r} in {text!r}"
 
 
 @pytest.mark.parametrize("fmt", ["text", "sarif", "junit"])
@@ -233,3 +238,45 @@ def test_a_plain_string_basis_is_still_read_as_chinese(tmp_path: Path, monkeypat
     plain = [r for r in spec.rules.values() if not r.basis_en]
     assert len(plain) == 1 and plain[0].basis == block.group(2)
     assert basis_text(plain[0], "en") == "(given in Chinese only)" and basis_text(plain[0], "zh") == plain[0].basis
+
+
+# Cases whose findings or skipped reasons list several names: a framework's indicators, a table's
+# projects, value types, the years a text names, the keys that occur twice, the tables a rule needs.
+LISTS = {
+    "indicators/level1": "expected one of: 成本指标, 产出指标, 效益指标, 满意度指标",
+    "indicators/level2": "expected one of: 数量指标, 质量指标, 时效指标",
+    "indicators/value-type": "expected one of: <, =, >, ≤, ≥, 定性",
+    "narrative/project-names": "its projects: 产业运行监测分析项目, 城区更新基金项目, 数据平台运维项目",
+    "performance/project-period-years": "(2021—2023) does not contain",
+    "structure/title-year": "names 2023, but",
+    "classification/general-budget-fund": "belongs to government_fund",
+    "empty/statement-names-table": 'names "国有资本经营预算支出表"',
+    "classification/function-unique-split-row": "2150599 occurs more than once",
+    "schema/general-budget-project-amount-missing": "needs table(s) with schema findings: general_budget_project",
+    "schema/table-unknown": "known ids: summary, income, expenditure",
+}
+
+
+@pytest.mark.parametrize("case", sorted(LISTS))
+def test_lists_in_an_english_report_are_joined_in_english(case: str, tmp_path: Path, form_names: str) -> None:
+    from budget_disclosure.synth.core import to_json
+
+    from .support import EXAMPLES, load_case
+
+    path = tmp_path / "case.json"
+    path.write_text(to_json(load_case(EXAMPLES / "cases" / f"{case}.yaml").document), encoding="utf-8")
+    output = _run("--lang", "en", str(path))
+    assert LISTS[case] in output
+    names = form_names + "\n" + _document_text(path)
+    phrases = _other_language_phrases(get_spec(), "en")
+    for text in _reader_text("text", output, path):
+        assert "、" not in text, text
+        _assert_english(text, names, phrases)
+
+
+def test_a_list_value_is_shown_in_each_language() -> None:
+    from budget_disclosure.emit import emit, show
+
+    assert show(["甲", "乙"]) == "甲、乙" and show(["甲", "乙"], "en") == "甲, 乙"
+    finding = emit(get_spec(), {}, "indicators.level1", "/x", {"level1": "产出", "allowed": ["成本指标", "产出指标"]})
+    assert "成本指标、产出指标" in finding.message and "成本指标, 产出指标" in finding.message_en

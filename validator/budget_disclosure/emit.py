@@ -10,13 +10,21 @@ from .findings import Finding, Severity
 from .rules.templates import render
 from .spec import Spec
 
-__all__ = ["emit", "show"]
+__all__ = ["JOINERS", "emit", "join", "show"]
 
 _MAX_SHOWN = 240
+# How a message joins a list of names: the report has one language, its punctuation included.
+JOINERS = {"zh": "、", "en": ", "}
 
 
-def show(value: Any) -> str:
-    """A value as it may appear inside a message: exact, short, printable."""
+def join(items: Any, lang: str) -> str:
+    """Names (strings) as one list in ``lang``: ``甲、乙`` in Chinese, ``甲, 乙`` in English."""
+    return JOINERS[lang].join(items)
+
+
+def show(value: Any, lang: str = "zh") -> str:
+    """A value as it may appear inside a message in ``lang``: exact, short, printable; a list is joined
+    the way ``lang`` writes one."""
     if isinstance(value, Decimal):
         # Positional notation only where it is short: 1E+999999999 written out would be a gigabyte.
         exponent = value.as_tuple().exponent
@@ -29,7 +37,7 @@ def show(value: Any) -> str:
     elif isinstance(value, str):
         text = value if value else '""'
     elif isinstance(value, (list, tuple)):
-        text = "、".join(show(v) for v in value)
+        text = join((show(v, lang) for v in value), lang)
     else:
         text = str(value)
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
@@ -51,13 +59,16 @@ def emit(
 ) -> Finding:
     """Build the finding of ``rule_id`` at ``pointer``; ``values`` fill the message placeholders."""
     rule = spec.rule(rule_id)
-    shown = {k: show(v) for k, v in (values or {}).items()}
+    given = values or {}
+    shown = {k: show(v) for k, v in given.items()}
+    # Only a list reads differently in English; every other value is shown once for both messages.
+    shown_en = {k: show(v, "en") if isinstance(v, (list, tuple)) else shown[k] for k, v in given.items()}
     return Finding(
         rule=rule.id,
         severity=severity or rule.severity,
         pointer=pointer,
         location=location if location is not None else spec.location(document, pointer),
         message=render(rule.message, shown),
-        message_en=render(rule.message_en, shown),
+        message_en=render(rule.message_en, shown_en),
         **extra,
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import pointer as jp
-from .emit import emit, show
+from .emit import emit, join, show
 from .findings import Finding
 from .labels import node_at
 from .spec import Spec
@@ -175,7 +175,7 @@ class SchemaChecker:
                         document,
                         "schema.profile-unknown",
                         "/profile" if profile is None else "",
-                        {"value": pid, "known": ", ".join(spec.profiles)},
+                        {"value": pid, "known": list(spec.profiles)},
                     )
                 )
         # An explicit profile overrides the document's: validate as if the document named it.
@@ -237,7 +237,7 @@ class SchemaChecker:
             extras = self._extras(error)
             for name in extras:
                 here = jp.join(ptr, name)
-                extra = {**base, "name": name, "title": self._title([*tokens, name]), "known": ", ".join(spec.tables)}
+                extra = {**base, "name": name, "title": self._title([*tokens, name]), "known": list(spec.tables)}
                 yield emit(spec, document, rule, here, extra)
             return
         title = self._title(tokens)
@@ -262,8 +262,8 @@ class SchemaChecker:
                 values["shape_en"] = shape["en"]
         elif keyword in ("enum", "const"):
             allowed: list[Any] = list(error.validator_value) if keyword == "enum" else [error.validator_value]  # type: ignore[arg-type]
-            values["detail"] = "应为以下之一：" + "、".join(show(v) for v in allowed)
-            values["detail_en"] = "expected one of " + ", ".join(show(v) for v in allowed)
+            values["detail"] = "应为以下之一：" + join((show(v) for v in allowed), "zh")
+            values["detail_en"] = "expected one of " + join((show(v, "en") for v in allowed), "en")
         elif keyword == "minLength":
             values["detail"] = "不能是空字符串（空白单元格请用 null）"
             values["detail_en"] = "must not be an empty string (use null for a blank cell)"

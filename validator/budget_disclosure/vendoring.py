@@ -81,15 +81,24 @@ def bundle(spec: Spec, profile: str) -> dict[str, Any]:
 
 
 def export(spec: Spec, target: Path, *, force: bool = False) -> list[str]:
-    """Copy the spec files (schemas, rules, code lists, frameworks) to ``target`` with a manifest."""
+    """Copy the spec files (schemas, rules, code lists, frameworks) to ``target`` with a manifest, and
+    the conformance vectors and their contract under ``conformance/`` when the examples are at hand
+    (a checkout or a wheel; ``budget_disclosure.conformance``). Returns every file written but the manifest.
+    """
+    from .conformance import export_vectors
+
     if target.exists() and any(target.iterdir()) and not force:
         raise BudgetDisclosureError(f"{target} is not empty; use --force to write into it")
+    previous = target / "conformance"
+    if previous.is_dir() and (target / "MANIFEST.json").is_file():  # an earlier export's vectors: replaced whole
+        shutil.rmtree(previous)
     files: dict[str, str] = {}
     for rel, path in sorted(spec.files.items()):
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
         files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    manifest = {"spec_version": spec.version, "sha256": spec.digest, "files": files}
+    conformance = export_vectors(spec.root, target, spec.version)
+    manifest = {"spec_version": spec.version, "sha256": spec.digest, "files": files, "conformance": conformance}
     (target / "MANIFEST.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return sorted(files)
+    return sorted([*files, *conformance])

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import pointer as jp
 from ..amounts import Cell, Formats
+from ..emit import join
 from ..findings import Severity
 from ..spec import ProfileInfo, Spec
 from .model import RuleDef
@@ -158,10 +159,10 @@ class Context:
     def duplicated(self, keys: Iterable[str]) -> None:
         """Rows matched by a key that occurs more than once: the comparison is not made (neither the first
         row alone nor a doubled sum could be trusted) and the rule is reported as not verifiable for them."""
-        shown = "、".join(sorted(set(keys)))
+        shown = sorted(set(keys))
         self.not_verifiable(
-            f"{shown} 出现不止一次，按其核对的关系无法验证（重复本身由唯一性规则报告）",
-            f"{shown} occurs more than once, so the relations matched on it cannot be verified "
+            f"{join(shown, 'zh')} 出现不止一次，按其核对的关系无法验证（重复本身由唯一性规则报告）",
+            f"{join(shown, 'en')} occurs more than once, so the relations matched on it cannot be verified "
             "(the duplicate itself is reported by the uniqueness rule)",
         )
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..amounts import ARITHMETIC
 from ..cap import FindingCap
-from ..emit import emit
+from ..emit import emit, join
 from ..errors import SpecError
 from ..findings import Finding, Severity, Skipped
 from ..spec import Spec
@@ -220,7 +220,7 @@ class Engine:
                 # A partial kind checks the rest; the items of an unusable table are reported unchecked.
                 ctx.not_verifiable(
                     f"{self._names(left_out)}缺失或结构有误，其中的条目未检查",
-                    f"the items of {', '.join(left_out)} (missing or with schema findings) were not checked",
+                    f"the items of {join(left_out, 'en')} (missing or with schema findings) were not checked",
                 )
             judged = len(ctx.evaluations)
             barred = set().union(*(condemned.get(r, ()) for r in rule.requires)) if rule.requires else set()
@@ -271,16 +271,16 @@ class Engine:
             return Skipped(
                 compiled.rule.id,
                 f"所需的表缺失：{self._names(missing)}",
-                f"needs missing table(s): {', '.join(missing)}",
+                f"needs missing table(s): {join(missing, 'en')}",
             )
         return Skipped(
             compiled.rule.id,
             f"所需的表结构有误（见结构类发现）：{self._names(bad)}",
-            f"needs table(s) with schema findings: {', '.join(bad)}",
+            f"needs table(s) with schema findings: {join(bad, 'en')}",
         )
 
     def _names(self, ids: list[str]) -> str:
-        return "、".join(self.spec.tables[t].title if t in self.spec.tables else "预算说明" for t in ids)
+        return join((self.spec.tables[t].title if t in self.spec.tables else "预算说明" for t in ids), "zh")
 
     def _stamp(self, rule: RuleDef, v: Violation, document: dict[str, Any]) -> Finding:
         return emit(

@@ -66,9 +66,9 @@ PROVIDES: Mapping[str, frozenset[str]] = {
     "present": frozenset({"field", "written"}),
     "numeric_value": frozenset({"value", "value_en", "value_type", "unit"}),
     "bounds": frozenset({"value", "bound", "bound_unit", "limit", "limit_en"}),
-    "indicator_levels": frozenset({"level1", "level2", "level2_en", "allowed", "framework"}),
+    "indicator_levels": frozenset({"level1", "level1_en", "level2", "level2_en", "allowed", "framework"}),
     "coverage": frozenset({"name", "missing", "framework"}),
-    "year_in_text": frozenset({"years", "fiscal_year", "value"}),
+    "year_in_text": frozenset({"years", "years_en", "fiscal_year", "value"}),
     "table_title": frozenset({"title", "table", "table_en", "expected", "expected_en"}),
 }
 

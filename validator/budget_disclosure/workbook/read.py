@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .. import pointer as jp
+from ..emit import join
 from ..spec import Spec
 from .layout import (
     ABSENT,
@@ -156,12 +157,13 @@ def _table_sheet(ctx: _Ctx, doc: dict[str, Any]) -> None:
     first = match_sheet(ctx.spec, sheet.name, first_title, profile)
     if not heads or heads[0][0] != (rows[0] if rows else 1):
         if first is None:
-            expected = "、".join(sheet_name(ctx.spec, t) for t in ctx.spec.tables)
+            expected = [sheet_name(ctx.spec, t) for t in ctx.spec.tables]
             ctx.problem(
                 rows[0] if rows else 1,
                 1,
-                f"无法判断这张工作表是哪张表（标题“{first_title or ''}”）；应为：{expected}",
-                f"cannot tell which table this sheet holds (title {first_title!r}); expected one of: {expected}",
+                f"无法判断这张工作表是哪张表（标题“{first_title or ''}”）；应为：{join(expected, 'zh')}",
+                f"cannot tell which table this sheet holds (title {first_title!r}); "
+                f"expected one of: {join(expected, 'en')}",
             )
             return
         heads.insert(0, (1 if 1 in sheet.cells and _single_text(sheet.cells[1]) else 0, first))

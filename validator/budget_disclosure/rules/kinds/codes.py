@@ -256,9 +256,7 @@ def kind_code_list(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         elif p.check == "fund":
             ctx.checked()
             if entry.funds and not entry.funds & p.funds:
-                yield Violation(
-                    jp.join(ptr, "code"), {"code": code, "name": entry.name, "funds": "、".join(sorted(entry.funds))}
-                )
+                yield Violation(jp.join(ptr, "code"), {"code": code, "name": entry.name, "funds": sorted(entry.funds)})
 
 
 @dataclass(frozen=True)

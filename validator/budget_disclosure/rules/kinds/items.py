@@ -159,7 +159,7 @@ def kind_allowed_values(ctx: Context, compiled: Compiled) -> Iterator[Violation]
     if not allowed:
         return
     keys = {p.key(v) for v in allowed}
-    shown = "、".join(sorted(allowed)) if len(allowed) <= 12 else "、".join(sorted(allowed)[:12]) + "…"
+    shown = sorted(allowed) if len(allowed) <= 12 else [*sorted(allowed)[:12], "…"]
     for _, item, value, here in each(ctx, p.items):
         text = text_of(value)
         if text is None:
@@ -418,7 +418,8 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
                     here,
                     {
                         "level1": level1 or "（空白）",
-                        "allowed": "、".join(framework.level1),
+                        "level1_en": level1 or "(blank)",
+                        "allowed": list(framework.level1),
                         "framework": framework.title,
                     },
                 )
@@ -431,7 +432,7 @@ def kind_indicator_levels(ctx: Context, compiled: Compiled) -> Iterator[Violatio
                         "level1": level1,
                         "level2": level2 or "（空白）",
                         "level2_en": level2 or "(blank)",
-                        "allowed": "、".join(framework.level1[level1]),
+                        "allowed": list(framework.level1[level1]),
                         "framework": framework.title,
                     },
                 )
@@ -528,7 +529,9 @@ def _span(ctx: Context, p: YearInText, year: int) -> Iterator[Violation]:
         ctx.checked()
         if (first is not None and year < first) or (last is not None and year > last):
             at = here if first is not None and year < first else end_here
-            yield Violation(at, {"years": f"{first or '…'}—{last or '…'}年", "fiscal_year": year, "value": shown})
+            span = f"{first or '…'}—{last or '…'}"
+            values = {"years": f"{span}年", "years_en": span, "fiscal_year": year, "value": shown}
+            yield Violation(at, values)
 
 
 def kind_year_in_text(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
@@ -552,4 +555,5 @@ def kind_year_in_text(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
         ctx.checked()
         others = sorted({int(m) for m in _YEAR.findall(text)} - {year})
         if others:
-            yield Violation(here, {"years": "、".join(f"{y}年" for y in others), "fiscal_year": year, "value": text})
+            values = {"years": [f"{y}年" for y in others], "years_en": others, "fiscal_year": year, "value": text}
+            yield Violation(here, values)

@@ -174,7 +174,7 @@ def _names_other_tables(ctx: Context) -> Iterator[Violation]:
                 text = text.replace(own, "\0")
             named = [tables[o].title for o in tables if o != tid and any(t in text for t in titles[o])]
             if named:
-                yield Violation(jp.join("/tables", tid, field), {"table": tables[tid].title, "named": "、".join(named)})
+                yield Violation(jp.join("/tables", tid, field), {"table": tables[tid].title, "named": named})
 
 
 @dataclass(frozen=True)
