@@ -244,7 +244,16 @@ def allowed_values(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
     if wrong:
         value = data.draw(st.sampled_from(wrong), label="value")
     else:
-        value = data.draw(st.one_of(st.sampled_from(COMPARATORS), CJK_WORDS).filter(admitted), label="value")
+        # The admissible comparators listed first, and words only where the rule's filter admits a word
+        # (one that admits only comparators never passes one), so that no branch is drawn in vain.
+        signs = [c for c in COMPARATORS if admitted(c)]
+        words = CJK_WORDS.filter(admitted)
+        if not signs:
+            value = data.draw(words, label="value")
+        elif admitted("甲乙丙"):
+            value = data.draw(st.one_of(st.sampled_from(signs), words), label="value")
+        else:
+            value = data.draw(st.sampled_from(signs), label="value")
     here = _field_pointer(ptr, field)
     return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
 
