@@ -162,8 +162,10 @@ def moves_beyond(document: Any, evaluation: Evaluation, pointer: str, coefficien
         sign = -1 if coefficient > 0 else 1
     else:
         sign = data.draw(st.sampled_from([1, -1]), label="direction")
-    delta = sign * units * step
     raw = jp.resolve(document, pointer)
+    if evaluation.op == "eq" and isinstance(raw, int) and not isinstance(raw, bool) and raw - units * step < 0:
+        sign = 1  # a count cannot go below zero; an equality breaks upwards as well
+    delta = sign * units * step
     if isinstance(raw, int) and not isinstance(raw, bool) and raw + delta < 0:
         delta = Decimal(-raw)
         assume(delta != 0 and breaks(evaluation, coefficient * delta * factor))
@@ -242,7 +244,16 @@ def allowed_values(rule_id: str, document: Any, data: Any, prepared: Any) -> Mut
     if wrong:
         value = data.draw(st.sampled_from(wrong), label="value")
     else:
-        value = data.draw(st.one_of(st.sampled_from(COMPARATORS), CJK_WORDS).filter(admitted), label="value")
+        # The admissible comparators listed first, and words only where the rule's filter admits a word
+        # (one that admits only comparators never passes one), so that no branch is drawn in vain.
+        signs = [c for c in COMPARATORS if admitted(c)]
+        words = CJK_WORDS.filter(admitted)
+        if not signs:
+            value = data.draw(words, label="value")
+        elif admitted("甲乙丙"):
+            value = data.draw(st.one_of(st.sampled_from(signs), words), label="value")
+        else:
+            value = data.draw(st.sampled_from(signs), label="value")
     here = _field_pointer(ptr, field)
     return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
 
@@ -376,11 +387,12 @@ def indicator_levels(rule_id: str, document: Any, data: Any, prepared: Any) -> M
     else:
         assume(item.get("level1") in framework.level1)
         field, legal = "level2", set(framework.level1[item["level1"]])
-    value = data.draw(st.one_of(st.none(), CJK_WORDS.filter(lambda s: s not in legal)), label="value")
-    assume(value is not None or field == "level2")
-    # A blank 二级指标 is a defect only on a row that names a 三级指标: a row blank but for its 一级指标 is a
-    # placeholder the rule leaves alone (its where clause).
-    assume(value is not None or item.get("level3") not in (None, ""))
+    # The alphabet of CJK_WORDS forms no legal level, so the filter never rejects. A blank 二级指标 is a
+    # defect only on a row that names a 三级指标: a row blank but for its 一级指标 is a placeholder the rule
+    # leaves alone (its where clause); a blank 一级指标 is another rule's. Blank is drawn only where it is one.
+    words = CJK_WORDS.filter(lambda s: s not in legal)
+    blank_ok = field == "level2" and item.get("level3") not in (None, "")
+    value = data.draw(st.one_of(st.none(), words) if blank_ok else words, label="value")
     here = jp.join(ptr, field)
     return Mutation(set_at(document, here, value), lambda f: f.pointer == here)
 

@@ -32,8 +32,8 @@ from budget_disclosure import pointer as jp
 from budget_disclosure.spec import get_spec
 
 from .conftest import KILL_EXAMPLES
-from .mutations import ARITHMETIC, dumps_exact, move, moves_beyond, mutate, run_engine, set_at, step_of
-from .strategies import PROFILES, UNITS, Features, SeededChooser, build, documents
+from .mutations import ARITHMETIC, breaks, dumps_exact, move, moves_beyond, mutate, run_engine, set_at, step_of
+from .strategies import PROFILES, UNITS, Features, SeededChooser, build, documents, profiles_with, sizes
 from .support import leaf_pointers
 
 SPEC = get_spec()
@@ -64,10 +64,11 @@ def table_cells(document: Any, evaluations: list[Any]) -> list[str]:
 @given(data=st.data())
 def test_consistent_documents_raise_nothing_above_info(data: Any) -> None:
     profile = data.draw(st.sampled_from(PROFILES), label="profile")
-    doc = data.draw(documents(features=Features(profile=profile)), label="document")
+    size = data.draw(sizes(), label="size")
+    doc = data.draw(documents(features=Features(profile=profile, size=size)), label="document")
     report = validate(doc)
     assert not above_info(report), [(f.rule, f.pointer, f.message) for f in above_info(report)]
-    exact = data.draw(documents(features=Features(profile=profile, exact=True)), label="exact document")
+    exact = data.draw(documents(features=Features(profile=profile, size=size, exact=True)), label="exact document")
     strict = validate(exact, strict_arithmetic=True)
     assert not above_info(strict), [(f.rule, f.pointer, f.message) for f in above_info(strict)]
 
@@ -77,11 +78,15 @@ def test_consistent_documents_raise_nothing_above_info(data: Any) -> None:
 def test_moving_beyond_the_envelope_fires_that_rule(data: Any) -> None:
     profile = data.draw(st.sampled_from(PROFILES), label="profile")
     doc = data.draw(documents(features=Features(profile=profile)), label="document")
-    evaluations = [e for e in run_engine(doc).evaluations if e.coefficients]
-    evaluation = data.draw(st.sampled_from(evaluations), label="identity")
-    cells = [(p, c) for p, c in evaluation.coefficients if c and len(jp.parse(p)) > 2]
-    assume(cells)
-    pointer, coefficient = data.draw(st.sampled_from(cells), label="cell")
+    # Every (identity, cell) pair a move can break, listed first and one drawn (rather than drawing any and
+    # rejecting those that cannot break, as a count that cannot go below zero).
+    pairs = [
+        (e, p, c)
+        for e in run_engine(doc).evaluations
+        for p, c in e.coefficients
+        if c and len(jp.parse(p)) > 2 and _breakable(doc, e, p, c)
+    ]
+    evaluation, pointer, coefficient = data.draw(st.sampled_from(pairs), label="identity and cell")
     moved = moves_beyond(doc, evaluation, pointer, coefficient, data)
     report = validate(moved)
     severity = SPEC.rules[evaluation.rule].severity
@@ -94,6 +99,18 @@ def test_moving_beyond_the_envelope_fires_that_rule(data: Any) -> None:
     ]
     note(f"moved {pointer} in {evaluation.rule}")
     assert hits
+
+
+def _breakable(document: Any, evaluation: Any, pointer: str, coefficient: Decimal) -> bool:
+    """Whether a move of ``pointer`` can break the identity: a count moved down stops at zero."""
+    raw = jp.resolve(document, pointer)
+    if not isinstance(raw, int) or isinstance(raw, bool) or evaluation.op == "eq":
+        return True
+    down = (evaluation.op in ("le", "lt")) == (coefficient < 0)
+    if not down:
+        return True
+    _, factor = step_of(document, pointer)
+    return raw != 0 and breaks(evaluation, coefficient * Decimal(-raw) * factor)
 
 
 def _coefficients_by_cell(evaluations: list[Any]) -> dict[str, list[tuple[Any, Decimal]]]:
@@ -170,10 +187,18 @@ def test_in_strict_mode_any_move_fires(data: Any) -> None:
 INDICATOR_RULES = sorted(r.id for r in SPEC.rules.values() if r.group == "indicators")
 
 
+PERFORMANCE = profiles_with("project_performance")
+
+
 @given(data=st.data())
 def test_illegal_indicator_values_fire(data: Any) -> None:
-    doc = data.draw(documents(features=Features(profile="hunan-changsha")), label="document")
-    rule = data.draw(st.sampled_from(INDICATOR_RULES), label="rule")
+    # Every profile that prints performance targets, and only the rules this document exercises (a rule
+    # with nothing to check here, such as a department table's on a project-only form, is not drawn: a
+    # mutation of it would be rejected, not tested).
+    profile = data.draw(st.sampled_from(PERFORMANCE), label="profile")
+    doc = data.draw(documents(features=Features(profile=profile)), label="document")
+    applied = run_engine(doc).applied
+    rule = data.draw(st.sampled_from([r for r in INDICATOR_RULES if r in applied]), label="rule")
     mutation = mutate(rule, doc, data)
     report = validate(mutation.document)
     assert any(f.rule == rule and mutation.check(f) for f in report.findings)
@@ -317,9 +342,10 @@ def test_garbage_in_any_cell_never_raises(data: Any) -> None:
 
 # ------------------------------------------------------------------------------------------ kill matrix
 @cache
-def applicable_features() -> dict[str, list[Features]]:
-    """For each rule, feature sets under which generated documents exercise it (found from seeds)."""
-    out: dict[str, list[Features]] = {}
+def applicable_features() -> dict[str, list[tuple[Features, int]]]:
+    """For each rule, feature sets (and the seed of a document built with them) under which generated
+    documents exercise it (found from seeds)."""
+    out: dict[str, list[tuple[Features, int]]] = {}
     rng = random.Random(20241127)
     for seed in range(12 * len(PROFILES)):
         features = Features(
@@ -338,7 +364,7 @@ def applicable_features() -> dict[str, list[Features]]:
         )
         report = validate(build(SeededChooser(seed), features))
         for rule in report.applied:
-            out.setdefault(rule, []).append(features)
+            out.setdefault(rule, []).append((features, seed))
     return out
 
 
@@ -349,7 +375,7 @@ def test_every_rule_is_killed(rule_id: str) -> None:
     if rule.kind in ("schema", "input"):
         # The whole 部门预算 forms: a page of one table (stand-alone 三公, one project) has no coded rows,
         # no second table and no 部门收支总表 for a structural mutation to reach.
-        features = [Features(profile=p) for p in PROFILES if p in FULL_FORMS]
+        features = [(Features(profile=p), seed) for seed, p in enumerate(FULL_FORMS)]
     else:
         features = applicable_features().get(rule_id, [])
         assert features, f"{rule_id}: no generated document exercises this rule; extend tests/strategies.py"
@@ -357,8 +383,17 @@ def test_every_rule_is_killed(rule_id: str) -> None:
     @settings(max_examples=KILL_EXAMPLES)
     @given(data=st.data())
     def killed(data: Any) -> None:
-        doc = data.draw(st.sampled_from(features).flatmap(lambda f: documents(features=f)), label="document")
-        mutation = mutate(rule_id, doc, data)
+        chosen, seed = data.draw(st.sampled_from(features), label="features")
+        doc = data.draw(documents(features=chosen), label="document")
+        try:
+            mutation = mutate(rule_id, doc, data)
+        except UnsatisfiedAssumption:
+            # The features do not decide every choice: this draw may give the rule nothing to break (no
+            # vehicle purchase, no unit table). Rather than reject the example, break the document built
+            # from the seed on which the rule was found to apply (a valid choice drawn directly).
+            note("the drawn document gives the rule nothing to break: the seeded one")
+            doc = build(SeededChooser(seed), chosen)
+            mutation = mutate(rule_id, doc, data)
         source = mutation.raw if mutation.raw is not None else mutation.document
         report = validate(source, **(mutation.options or {}))
         fired = [f for f in report.findings if f.rule == rule_id]
