@@ -155,7 +155,9 @@ def _figures(doc: Any, signed: bool) -> list[tuple[str, Any]]:
 @given(data=st.data())
 def test_a_negative_amount_is_reported_at_its_cell_unless_the_schema_signs_it(data: Any) -> None:
     doc = data.draw(documents(), label="document")
-    here, value = data.draw(st.sampled_from(_figures(doc, signed=False)), label="figure")
+    unsigned = _figures(doc, signed=False)
+    assume(unsigned)  # a document whose every figure is blank or zero (rare) has nothing to negate
+    here, value = data.draw(st.sampled_from(unsigned), label="figure")
     report = validate(set_at(doc, here, -abs(value)))
     assert [f.pointer for f in report.findings if f.rule == "structure.amount-sign"] == [here]
     signed = _figures(doc, signed=True)
