@@ -280,3 +280,18 @@ def test_a_list_value_is_shown_in_each_language() -> None:
     assert show(["甲", "乙"]) == "甲、乙" and show(["甲", "乙"], "en") == "甲, 乙"
     finding = emit(get_spec(), {}, "indicators.level1", "/x", {"level1": "产出", "allowed": ["成本指标", "产出指标"]})
     assert "成本指标、产出指标" in finding.message and "成本指标, 产出指标" in finding.message_en
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "zh"), [({"x": 1}, "an object", "对象"), (["元"], "an array", "数组"), ("千元", "千元", "千元")]
+)
+def test_a_value_not_allowed_is_named_in_the_messages_language(value: Any, en: str, zh: str) -> None:
+    """A container where a listed value belongs is named by its type, in each message's own language."""
+    from budget_disclosure import validate
+
+    doc = json.loads(SEED.read_text(encoding="utf-8"))
+    doc["amounts"]["unit"] = value
+    [finding] = [f for f in validate(doc).findings if f.pointer == "/amounts/unit"]
+    assert finding.rule == "schema.value"
+    assert f"The value {en} of " in finding.message_en and "对象" not in finding.message_en
+    assert f"的值 {zh} 不合法" in finding.message

@@ -247,6 +247,7 @@ class SchemaChecker:
             "name": tokens[-1] if tokens else "",
             "title": title,
             "value": instance if not isinstance(instance, (dict, list)) else _TYPE_ZH[actual],
+            "value_en": instance if not isinstance(instance, (dict, list)) else _TYPE_EN[actual],
             "actual": _TYPE_ZH[actual],
             "actual_en": _TYPE_EN[actual],
         }
