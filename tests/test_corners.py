@@ -283,3 +283,41 @@ def _small_size(n: int) -> Any:
     from .strategies import Size
 
     return Size(n, n, n)
+
+
+# ------------------------------------------------------------------ a table with schema findings is not read
+# Found by the whitespace properties above (ci profile): a rule went on reading a table the schema had refused.
+def _seed() -> Any:
+    import json
+
+    from .support import SEED
+
+    return json.loads(SEED.read_text(encoding="utf-8"))
+
+
+def test_a_condition_on_a_refused_table_skips_its_rule() -> None:
+    """``narrative.vehicles-no-purchase`` applies when the 三公 purchase is zero; a purchase cell the schema
+    refuses ("") decides nothing: the rule is skipped and says why, it never reads "" as zero."""
+    doc = _seed()
+    doc["tables"]["three_public_expenses"]["total_row"]["vehicle_purchase"] = ""
+    report = validate(doc)
+    assert not [f for f in report.findings if f.rule.startswith("narrative.vehicles")]
+    reasons = {s.rule: s.reason_en for s in report.skipped}
+    assert "its condition reads table(s) with schema findings: three_public_expenses" in reasons.get(
+        "narrative.vehicles-no-purchase", ""
+    )
+
+
+def test_a_pair_with_a_refused_side_is_not_compared() -> None:
+    """``indicators.department-matches-project`` compares two tables; with every project value type refused
+    (""), no department indicator is said to differ from it."""
+    doc = _seed()
+    for unit in doc["tables"]["project_performance"]["units"]:
+        for project in unit["projects"]:
+            for indicator in project["indicators"]:
+                indicator["value_type"] = ""
+    report = validate(doc)
+    assert {f.rule for f in report.findings if f.pointer.startswith("/tables/department_performance")} & {
+        "indicators.department-matches-project"
+    } == set()
+    assert "indicators.department-matches-project" not in report.applied

@@ -53,6 +53,11 @@ class Engine:
                 raise SpecError(f"unknown rule kind {rule.kind!r}", file=rule.file, line=rule.line, rule=rule.id)
             self.compiled[rule.id] = self._compile(rule)
         self.required = self._check_requires()
+        # The tables a rule's ``when`` reads: a condition on a table with schema findings cannot be decided.
+        self._when_tables = {
+            rid: frozenset(parse_ref(t).root for t in refs_in(list(c.rule.when))) - {"narrative", "document"}
+            for rid, c in self.compiled.items()
+        }
         self._by_profile = {
             pid: _after_requirements([c for c in self.compiled.values() if c.rule.group in p.rule_groups])
             for pid, p in spec.profiles.items()
@@ -160,6 +165,17 @@ class Engine:
                         "the document's amount format (amounts) is malformed",
                     )
                 )
+                continue
+            when_broken = sorted(self._when_tables[rule.id] & broken)
+            if when_broken:
+                if not shadow:
+                    result.skipped.append(
+                        Skipped(
+                            rule.id,
+                            f"适用条件所读的表结构有误（见结构类发现）：{self._names(when_broken)}",
+                            f"its condition reads table(s) with schema findings: {join(when_broken, 'en')}",
+                        )
+                    )
                 continue
             ctx.unverifiable = []
             applies = compiled.when(ctx)

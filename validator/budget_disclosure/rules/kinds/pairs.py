@@ -114,6 +114,8 @@ def kind_fields_match(ctx: Context, compiled: Compiled) -> Iterator[Violation]:
     "no unit" alike. A key that the other list holds more than once, with
     differing fields, names no single namesake and is not compared."""
     p: FieldsMatch = compiled.prepared
+    if not (ctx.usable(p.left) and ctx.usable(p.right)):
+        return  # one side is a table with schema findings: there is nothing sound to compare
     rights: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
     for ptr, row in ctx.resolve(p.right):
         if type(row) is dict and p.where(row) and (key := text_of(row.get(p.key))) is not None:
