@@ -670,12 +670,7 @@ def _side_line(
             name = _convert(label_cell, props.get(NAME_KEY))
             entry[NAME_KEY] = strip_numbering(name) if isinstance(name, str) and code_value is None else name
             ctx.mark(f"{at}/{NAME_KEY}", r, side.label)
-        for c, k in side.values.items():
-            cell = row.get(c)
-            if k is None or (cell is not None and cell.value == ABSENT):
-                continue
-            entry[k] = _convert(cell, props.get(k))
-            ctx.mark(f"{at}/{jp.escape(k)}", r, c)
+        _side_values(ctx, entry, props, side, at, r, row)
         ctx.mark(at, r, side.code or side.label)
         record["rows"].append(entry)
         return
@@ -693,14 +688,27 @@ def _side_line(
         ctx.intake.cells[at] = ctx.ref(r, c)
         return
     value: dict[str, Any] = {}
-    inner = sub.properties() if sub is not None else {}
+    _side_values(ctx, value, sub.properties() if sub is not None else {}, side, at, r, row)
+    record[key] = value
+
+
+def _side_values(
+    ctx: _Ctx,
+    into: dict[str, Any],
+    props: Mapping[str, Any],
+    side: _SideColumns,
+    at: str,
+    r: int,
+    row: Mapping[int, Cell],
+) -> None:
+    """The amount columns of one line of a side (a row or a record of amounts) into ``into``, each marked
+    with its cell; a column the line does not print (ABSENT) stays absent."""
     for c, k in side.values.items():
         cell = row.get(c)
         if k is None or (cell is not None and cell.value == ABSENT):
             continue
-        value[k] = _convert(cell, inner.get(k))
+        into[k] = _convert(cell, props.get(k))
         ctx.mark(f"{at}/{jp.escape(k)}", r, c)
-    record[key] = value
 
 
 # --- 项目支出绩效目标表 as one grid (projects.py) ------------------------------------------------------
