@@ -25,7 +25,8 @@ from budget_disclosure import pointer as jp
 from budget_disclosure.amounts import FACTOR, cell_at, fmt_for
 from budget_disclosure.findings import Finding
 from budget_disclosure.rules.context import Evaluation
-from budget_disclosure.rules.engine import RunResult, get_engine
+from budget_disclosure.rules.engine import RunResult
+from budget_disclosure.rules.engines import get_engine
 from budget_disclosure.spec import get_spec
 
 from .support import leaf_pointers
@@ -49,7 +50,7 @@ class Mutation:
 
 def run_engine(document: Any, strict: bool = False) -> RunResult:
     spec = get_spec()
-    return get_engine(spec).run(document, document["profile"], strict=strict)
+    return get_engine(spec, "interpreter").run(document, document["profile"], strict=strict)
 
 
 def set_at(document: Any, pointer: str, value: Any) -> Any:

@@ -287,7 +287,7 @@ def test_the_seed_holds_exactly() -> None:
 
 def _pairs_of(doc: dict[str, Any], ptr: str, ops: tuple[str, ...]) -> set[str]:
     """Rules in which ``ptr`` is compared one to one with another printing at its precision (no envelope)."""
-    from budget_disclosure.rules.engine import get_engine
+    from budget_disclosure.rules.engines import get_engine
     from budget_disclosure.spec import get_spec
 
     run = get_engine(get_spec()).run(doc, doc["profile"])

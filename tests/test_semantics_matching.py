@@ -224,7 +224,7 @@ def test_no_rule_that_reads_a_missing_table_is_skipped_silently(data: Any) -> No
     conditions hold is listed in ``skipped`` with a reason (whole, or for the items it left out) —
     unless it also reads an optional table the document lacks, and so does not apply."""
     from budget_disclosure.rules.context import Context
-    from budget_disclosure.rules.engine import get_engine
+    from budget_disclosure.rules.engines import get_engine
     from budget_disclosure.rules.kinds import KINDS
 
     spec = get_spec()

@@ -72,6 +72,7 @@ def validate(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     spec: Spec | None = None,
+    engine: str = "compiled",
 ) -> Report:
     """Validate one disclosure and return its report.
 
@@ -81,6 +82,8 @@ def validate(
     ``profile`` overrides the profile the document names. ``strict_arithmetic`` compares amounts
     exactly instead of within their rounding envelopes. ``select``/``ignore`` filter rule ids or
     groups (a ``ValueError`` names an unknown one; input and schema findings are always reported).
+    ``engine`` is ``"compiled"`` (the default) or ``"interpreter"``, the reference semantics; both give the
+    same report byte for byte (``rules/engines.py``).
     Problems in the document are findings; a missing or unreadable file raises ``InputError``; a broken
     spec raises ``SpecError``.
     """
@@ -88,9 +91,12 @@ def validate(
     if isinstance(source, (str, PurePath)) and str(source).lower().endswith((".xlsx", ".xlsm", ".xls")):
         from .workbook import validate_workbook  # an Excel workbook: read into the document, cells kept
 
-        options = {"profile": profile, "strict_arithmetic": strict_arithmetic, "limits": limits}
+        options = {"profile": profile, "strict_arithmetic": strict_arithmetic, "limits": limits, "engine": engine}
         return validate_workbook(str(source), spec=spec, name=name, select=select, ignore=ignore, **options)
     selector = Selector(select, ignore)
+    from .rules.engines import get_engine
+
+    rules_engine = get_engine(spec, engine)  # an unknown name is a ValueError before anything is read
     wrong = selector.problems(spec)
     if wrong:
         raise ValueError("; ".join(wrong))
@@ -107,10 +113,8 @@ def validate(
     skipped: list[Skipped] = []
     applied: frozenset[str] = frozenset()
     if isinstance(pid, str) and pid in spec.profiles:
-        from .rules.engine import get_engine
-
         broken = _broken_parts(findings, document)
-        run = get_engine(spec).run(
+        run = rules_engine.run(
             document,
             pid,
             strict=strict_arithmetic,

@@ -45,6 +45,7 @@ class Options:
     ignore: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     positions: bool = False  # compute line/column of findings (text and SARIF reports)
+    engine: str = "compiled"  # rules/engines.py: "compiled" or "interpreter" (the reference)
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def _validate(job: Job, options: Options) -> DocResult:
             select=options.select or None,
             ignore=options.ignore or None,
             limits=options.limits,
+            engine=options.engine,
         )
         return DocResult(job, workbook_report, {})
     report = validate(
@@ -267,6 +269,7 @@ def _validate(job: Job, options: Options) -> DocResult:
         select=options.select or None,
         ignore=options.ignore or None,
         limits=options.limits,
+        engine=options.engine,
     )
     positions = report.positions() if options.positions else {}
     if job.first_line > 1:
@@ -326,10 +329,10 @@ def run(jobs: Iterable[Job], options: Options, workers: int = 1) -> Iterator[Doc
     """Results in input order. With ``workers`` > 1 the documents are validated in worker processes
     (never more than there are documents); spec errors are raised in the parent before any work starts.
     Closing the iterator early (or an exception in the consumer) ends every worker."""
-    from .rules.engine import get_engine
+    from .rules.engines import get_engine
     from .spec import get_spec
 
-    get_engine(get_spec())  # a broken spec fails here, once, with a clear error
+    get_engine(get_spec(), options.engine)  # a broken spec fails here, once, with a clear error
     source = iter(jobs)
     if workers <= 1:
         for job in source:

@@ -65,7 +65,7 @@ def _seed_bytes() -> bytes:
 def bench_single(repeat: int) -> dict[str, Any]:
     from .api import validate
     from .reader import read
-    from .rules.engine import get_engine
+    from .rules.engines import get_engine
     from .spec import get_spec
 
     raw = _seed_bytes()

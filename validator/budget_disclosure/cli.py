@@ -21,6 +21,7 @@ from typing import Any, TextIO
 import click
 
 from ._version import __version__
+from .rules import DEFAULT_ENGINE, ENGINE_NAMES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMATS = ("text", "json", "sarif", "junit", "html")
@@ -95,6 +96,14 @@ def main() -> None:
 )
 @click.option("--strict-arithmetic", is_flag=True, help="Compare amounts exactly, without rounding envelopes.")
 @click.option(
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    default=DEFAULT_ENGINE,
+    show_default=True,
+    help="Rule engine: compiled screens in front of the interpreter, or the interpreter alone (the reference); "
+    "the reports are identical.",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=0),
@@ -126,6 +135,7 @@ def validate(
     ignore: tuple[str, ...],
     fail_on: str,
     strict_arithmetic: bool,
+    engine: str,
     jobs: int,
     output: str | None,
     max_bytes: int,
@@ -176,6 +186,7 @@ def validate(
     options = Options(
         profile=profile,
         strict_arithmetic=strict_arithmetic,
+        engine=engine,
         select=select,
         ignore=ignore,
         limits=Limits(max_bytes=max_bytes, max_findings_per_rule=max_findings_per_rule),

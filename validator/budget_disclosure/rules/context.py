@@ -89,6 +89,9 @@ class Context:
     formats: Formats = field(init=False)
     _resolved: dict[str, list[tuple[str, Any]]] = field(init=False, default_factory=dict)
     _cells: dict[str, Cell | None] = field(init=False, default_factory=dict)
+    # What the compiled engine's screens share within one document (a column's unit factor, a table's
+    # rows by code …), keyed by the screen family that computes it.
+    memo: dict[Any, Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.formats = Formats(self.document)

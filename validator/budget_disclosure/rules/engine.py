@@ -10,7 +10,6 @@ last pass groups arithmetic findings under the one cell that explains them all, 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
@@ -30,7 +29,7 @@ from .loadcheck import check_item_fields
 from .model import RuleDef
 from .refs import parse_ref
 
-__all__ = ["Engine", "RunResult", "get_engine"]
+__all__ = ["Engine", "RunResult", "group_by_cause"]
 
 
 @dataclass
@@ -42,6 +41,10 @@ class RunResult:
 
 
 class Engine:
+    """The interpreter: the reference semantics of the rule language (``rules/engines.py`` picks an engine)."""
+
+    name = "interpreter"
+
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         spec.check_profile_data()
@@ -242,7 +245,7 @@ class Engine:
             barred = set().union(*(condemned.get(r, ()) for r in rule.requires)) if rule.requires else set()
             cells = condemned.setdefault(rule.id, set()) if rule.id in self.required else None
             counter = FindingCap(cap)
-            for v in kind.run(ctx, compiled):
+            for v in self._violations(ctx, compiled, shadow):
                 if v.pointer in barred:
                     continue  # the cell is already illegal: this rule presupposes it legal
                 if cells is not None and v.severity is not Severity.INFO:
@@ -271,9 +274,19 @@ class Engine:
                         "; ".join(en for _, en in ctx.unverifiable),
                     )
                 )
+        self._complete_evaluations(ctx)
         result.findings = group_by_cause(result.findings, ctx.evaluations, ctx.location)
         result.evaluations = ctx.evaluations
         return result
+
+    def _violations(self, ctx: Context, compiled: Compiled, shadow: bool) -> Iterable[Violation]:
+        """What one rule finds: its kind run over the document (the compiled engine first tries a screen).
+        ``shadow``: the rule runs only for the cells it condemns, and its evaluations are dropped."""
+        del shadow
+        return KINDS[compiled.rule.kind].run(ctx, compiled)
+
+    def _complete_evaluations(self, ctx: Context) -> None:
+        """The interpreter records every identity as it goes; nothing is left to add before the grouping."""
 
     def _blocked(self, ctx: Context, compiled: Compiled, broken: set[str]) -> Skipped | None:
         missing = sorted(t for t in compiled.needs if t != "narrative" and ctx.table(t) is None)
@@ -394,15 +407,3 @@ def _holds(e: Evaluation, coefficient: Decimal, delta: Decimal) -> bool:
     if e.op in ("le", "lt"):
         return diff <= e.envelope
     return -diff <= e.envelope
-
-
-_LOCK = threading.Lock()
-_ENGINES: dict[int, Engine] = {}
-
-
-def get_engine(spec: Spec) -> Engine:
-    with _LOCK:
-        engine = _ENGINES.get(id(spec))
-        if engine is None:
-            engine = _ENGINES[id(spec)] = Engine(spec)
-        return engine

@@ -12,6 +12,7 @@ from .. import _version
 from ..api import Selector
 from ..batch import Options
 from ..reader import Limits
+from ..rules import DEFAULT_ENGINE, ENGINE_NAMES
 from ..spec import Spec
 from .catalogue import profile_dict, rule_detail, rule_summary, spec_prefix
 from .errors import ServiceError
@@ -80,6 +81,7 @@ def _options(spec: Spec, max_findings: int, max_bytes: int, args: dict[str, Any]
     return Options(
         profile=profile,
         strict_arithmetic=args["strict"],
+        engine=args["engine"],
         select=args["select"],
         ignore=args["ignore"],
         limits=Limits(max_bytes=max_bytes, max_findings_per_rule=max_findings),
@@ -177,6 +179,12 @@ def _validate_endpoint() -> Endpoint:
         params=(
             Param("profile", "Validate under this profile instead of the one the document names."),
             Param("strict", "Compare amounts exactly, without rounding envelopes.", kind="boolean", default=False),
+            Param(
+                "engine",
+                "Rule engine: compiled, or the interpreter (the reference); the reports are identical.",
+                enum=ENGINE_NAMES,
+                default=DEFAULT_ENGINE,
+            ),
             Param("select", "Report only these rules or groups (repeatable, or comma-separated).", repeat=True),
             Param("ignore", "Do not report these rules or groups (repeatable, or comma-separated).", repeat=True),
             _LANG,

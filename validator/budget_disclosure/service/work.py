@@ -101,6 +101,7 @@ def _validate(job: Job, work: Work) -> DocResult:
     common: dict[str, Any] = {
         "profile": opts.profile,
         "strict_arithmetic": opts.strict_arithmetic,
+        "engine": opts.engine,
         "select": opts.select or None,
         "ignore": opts.ignore or None,
         "limits": opts.limits,

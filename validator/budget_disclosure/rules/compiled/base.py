@@ -1,0 +1,67 @@
+"""What every screen is and the little it shares.
+
+A *screen* is compiled once per spec for one rule, from the rule's prepared parameters (what the
+interpreter's ``prepare`` built: bound references, columns, code lists). Per document it answers one
+question: does the interpreter's kind, run on this document, report nothing at all? It returns
+
+- the number of identities or items the kind would count as checked (``Context.checked``; only whether
+  it is zero matters: a rule that checked something is listed as applied), when the kind would yield no
+  violation, not even information, and would note nothing unverifiable; or
+- ``None`` (``UNSURE``) in every other case: the engine then runs the interpreter's kind for the rule,
+  which builds the findings exactly as the reference does.
+
+``None`` is always a correct answer; a number is a promise, held by ``tests/test_engines.py`` on every
+example, case and generated document. A screen reads the document directly: no pointer, no ``Cell``,
+no location and no message is built for a rule that finds nothing. Amounts are compared exactly as
+printed (an exact identity is one the interpreter finds holding; any difference, even one rounding
+explains, is information the interpreter reports, so the screen hands it over).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from ...amounts import FACTOR
+from ...spec import Spec
+from ..context import Compiled, Context
+
+__all__ = ["UNSURE", "Screen", "ScreenFactory", "amount", "factor", "table"]
+
+Screen = Callable[[Context], "int | None"]
+# Builds a rule's screen once per spec, or returns None when the rule's parameters take a form the
+# family does not compile (the interpreter then runs the rule on every document).
+ScreenFactory = Callable[[Spec, Compiled], "Screen | None"]
+
+UNSURE = None
+_ZERO = Decimal(0)
+
+
+def table(ctx: Context, tid: str) -> dict[str, Any] | None:
+    """The table object, or None when it is missing or not an object."""
+    tables = ctx.document.get("tables")
+    found = tables.get(tid) if type(tables) is dict else None
+    return found if type(found) is dict else None
+
+
+def factor(ctx: Context, tid: str, column: str) -> Decimal | None:
+    """The factor to 元 of the amounts in ``column`` of table ``tid``, or None when the interpreter would
+    read no amount there (unknown unit, or a precision it cannot use). Looked up once per document."""
+    unit, precision = ctx.formats.at(f"/tables/{tid}/{column}")
+    if unit not in FACTOR or not (precision == "as_written" or type(precision) is int):
+        return None
+    return FACTOR[unit]
+
+
+def amount(raw: Any) -> Decimal | None:
+    """An amount cell's printed value: a blank (null) or a dash is zero; None for anything that is not an
+    amount (the interpreter skips such a cell or reports it, so a screen meeting one is unsure)."""
+    kind = type(raw)
+    if kind is Decimal:
+        return raw  # type: ignore[no-any-return]
+    if raw is None or raw == "-":
+        return _ZERO
+    if kind is int:
+        return Decimal(raw)
+    return None

@@ -1,0 +1,9 @@
+"""Screens for the kinds of ``rules/kinds/structure.py``."""
+
+from __future__ import annotations
+
+from .base import ScreenFactory
+
+__all__ = ["SCREENS"]
+
+SCREENS: dict[str, ScreenFactory] = {}
