@@ -1,4 +1,5 @@
-"""Screens for the kinds of ``rules/kinds/arithmetic.py``."""
+"""Screens for the identity kinds of ``rules/kinds/arithmetic.py``: sum, compare, row_sum, column_sum,
+group_sum, rollup."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...spec import Spec
 from ..context import Compiled
-from . import arithmetic, change, codes, items, pairs, structure
+from . import arithmetic, change, codes, items, matching, pairs, structure
 from .base import Screen, ScreenFactory
 
 __all__ = ["FACTORIES", "compile_screen"]
@@ -14,6 +14,7 @@ FACTORIES: dict[str, ScreenFactory] = {
     **change.SCREENS,
     **codes.SCREENS,
     **items.SCREENS,
+    **matching.SCREENS,
     **pairs.SCREENS,
     **structure.SCREENS,
 }
