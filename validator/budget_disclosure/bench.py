@@ -65,12 +65,12 @@ def _seed_bytes() -> bytes:
 def bench_single(repeat: int) -> dict[str, Any]:
     from .api import validate
     from .reader import read
+    from .rules import ENGINE_NAMES
     from .rules.engines import get_engine
     from .spec import get_spec
 
     raw = _seed_bytes()
     spec = get_spec()
-    engine = get_engine(spec)
     document = read(raw).document
     profile = document["profile"]
     report = validate(raw)
@@ -81,15 +81,23 @@ def bench_single(repeat: int) -> dict[str, Any]:
         "schemas (jsonschema-rs verdict, details when invalid)": _median_ms(
             lambda: spec.schema_checker.check(document, None), repeat=repeat, min_time=0.5
         ),
-        "rules (and their findings)": _median_ms(lambda: engine.run(document, profile), repeat=repeat, min_time=0.5),
-        "full validate(bytes)": _median_ms(lambda: validate(raw), repeat=repeat, min_time=1.0),
     }
+    ratio: dict[str, float] = {}
+    for name in ENGINE_NAMES:
+        engine = get_engine(spec, name)
+        engine.run(document, profile)
+        stages[f"rules and their findings ({name})"] = _median_ms(
+            partial(engine.run, document, profile), repeat=repeat, min_time=0.5
+        )
+        full = _median_ms(partial(validate, raw, engine=name), repeat=repeat, min_time=1.0)
+        stages[f"full validate(bytes) ({name})"] = full
+        ratio[name] = full / loads
     return {
         "document": SEED_EXAMPLE,
         "bytes": len(raw),
         "findings": len(report.findings),
         "stages_ms": stages,
-        "ratio": stages["full validate(bytes)"] / loads,
+        "ratio": ratio,
     }
 
 
@@ -119,6 +127,7 @@ def _shape(document: dict[str, Any]) -> dict[str, int]:
 
 def bench_sizes(repeat: int) -> list[dict[str, Any]]:
     from .api import validate
+    from .rules import ENGINE_NAMES
     from .synth import to_json
 
     out = []
@@ -126,19 +135,17 @@ def bench_sizes(repeat: int) -> list[dict[str, Any]]:
         raw = to_json(document).encode("utf-8")
         report = validate(raw)
         loads = _median_ms(partial(json.loads, raw), repeat=repeat, min_time=0.5)
-        full = _median_ms(partial(validate, raw), repeat=max(5, repeat // 4), min_time=1.0)
-        out.append(
-            {
-                "size": name,
-                "bytes": len(raw),
-                **_shape(document),
-                "findings_above_info": sum(1 for f in report.findings if f.severity.value != "info"),
-                "json_loads_ms": loads,
-                "validate_ms": full,
-                "ratio": full / loads,
-                "ms_per_100kb": full / (len(raw) / 100_000),
-            }
-        )
+        row: dict[str, Any] = {
+            "size": name,
+            "bytes": len(raw),
+            **_shape(document),
+            "findings_above_info": sum(1 for f in report.findings if f.severity.value != "info"),
+            "json_loads_ms": loads,
+        }
+        for engine in ENGINE_NAMES:
+            full = _median_ms(partial(validate, raw, engine=engine), repeat=max(5, repeat // 4), min_time=1.0)
+            row[engine] = {"validate_ms": full, "ratio": full / loads, "ms_per_100kb": full / (len(raw) / 100_000)}
+        out.append(row)
     return out
 
 
@@ -155,13 +162,27 @@ def _write_jsonl(path: Path, n: int) -> int:
     return path.stat().st_size
 
 
-def _batch_child(path: str, jobs: int) -> None:
+_JSON_OUT = ("--format", "json")
+
+
+def _batch_child(path: str, jobs: int, engine: str) -> None:
     """Run inside a fresh interpreter: validate a JSON Lines file and print time and peak memory."""
     import resource
 
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "budget_disclosure", "validate", "--jobs", str(jobs), "--format", "json", path],
+        [
+            sys.executable,
+            "-m",
+            "budget_disclosure",
+            "validate",
+            "--jobs",
+            str(jobs),
+            "--engine",
+            engine,
+            *_JSON_OUT,
+            path,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         check=False,
@@ -171,9 +192,9 @@ def _batch_child(path: str, jobs: int) -> None:
     print(json.dumps({"seconds": elapsed, "exit": result.returncode, "peak_rss_kib": children}))
 
 
-def _batch_run(path: Path, jobs: int) -> dict[str, Any]:
+def _batch_run(path: Path, jobs: int, engine: str) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, "-m", "budget_disclosure.bench", "_batch-child", str(path), str(jobs)],
+        [sys.executable, "-m", "budget_disclosure.bench", "_batch-child", str(path), str(jobs), engine],
         capture_output=True,
         text=True,
         check=True,
@@ -182,22 +203,24 @@ def _batch_run(path: Path, jobs: int) -> dict[str, Any]:
 
 
 def bench_batch(n: int) -> dict[str, Any]:
+    from .rules import ENGINE_NAMES
+
+    out: dict[str, Any] = {"documents": n, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         small, large = Path(tmp) / "small.jsonl", Path(tmp) / "large.jsonl"
         _write_jsonl(small, max(1, n // 5))
-        size = _write_jsonl(large, n)
-        one = _batch_run(large, 1)
-        two = _batch_run(large, 2)
-        fewer = _batch_run(small, 2)
-    return {
-        "documents": n,
-        "bytes": size,
-        "cpus": os.cpu_count(),
-        "jobs_1": {**one, "docs_per_s": n / one["seconds"]},
-        "jobs_2": {**two, "docs_per_s": n / two["seconds"]},
-        "speedup": one["seconds"] / two["seconds"],
-        "jobs_2_fifth": {**fewer, "documents": max(1, n // 5)},
-    }
+        out["bytes"] = _write_jsonl(large, n)
+        for engine in ENGINE_NAMES:
+            one = _batch_run(large, 1, engine)
+            two = _batch_run(large, 2, engine)
+            fewer = _batch_run(small, 2, engine)
+            out[engine] = {
+                "jobs_1": {**one, "docs_per_s": n / one["seconds"]},
+                "jobs_2": {**two, "docs_per_s": n / two["seconds"]},
+                "speedup": one["seconds"] / two["seconds"],
+                "jobs_2_fifth": {**fewer, "documents": max(1, n // 5)},
+            }
+    return out
 
 
 # ------------------------------------------------------------------------------------------ cold
@@ -220,10 +243,12 @@ def bench_cold(repeat: int) -> dict[str, Any]:
         t = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         bare.append(time.perf_counter() - t)
+    from .rules import ENGINE_NAMES
+
     return {
         "python_-c_pass_ms": statistics.median(bare) * 1000,
         "version_ms": run(["--version"]),
-        "validate_one_ms": run(["validate", target]),
+        **{f"validate_one_ms ({name})": run(["validate", "--engine", name, target]) for name in ENGINE_NAMES},
     }
 
 
@@ -369,34 +394,20 @@ def _print(results: dict[str, Any]) -> None:
         print(f"\n## single: {s['document']} ({s['bytes']:,} bytes, {s['findings']} findings)")
         for stage, ms in s["stages_ms"].items():
             print(f"  {stage:<55} {ms:8.3f} ms  {ms / s['stages_ms']['json.loads']:6.1f}× json.loads")
-        print(f"  → full validation = {s['ratio']:.1f}× json.loads")
+        for name, ratio in s["ratio"].items():
+            print(f"  → full validation ({name}) = {ratio:.1f}× json.loads")
     if "sizes" in results:
-        print("\n## sizes")
-        print("  size        bytes     fn-rows econ-rows projects indicators  loads ms  validate ms  ×loads  ms/100KB")
-        for r in results["sizes"]:
-            print(
-                f"  {r['size']:<10} {r['bytes']:>8,} {r['function_rows']:>9} {r['economic_rows']:>9} "
-                f"{r['projects']:>8} {r['indicators']:>10} {r['json_loads_ms']:>9.3f} {r['validate_ms']:>12.2f} "
-                f"{r['ratio']:>7.1f} {r['ms_per_100kb']:>9.2f}"
-            )
+        _print_sizes(results["sizes"])
     if "batch" in results:
-        b = results["batch"]
-        print(f"\n## batch: {b['documents']:,} documents in one JSON Lines file ({b['bytes'] / 1e6:.0f} MB)")
-        for key in ("jobs_1", "jobs_2"):
-            r = b[key]
-            print(
-                f"  --{key.replace('_', ' ')}: {r['seconds']:.1f} s, {r['docs_per_s']:.0f} documents/s, "
-                f"peak RSS of a process {r['peak_rss_kib'] / 1024:.0f} MiB (exit {r['exit']})"
-            )
-        print(f"  speed-up with 2 jobs: {b['speedup']:.2f}×")
-        f = b["jobs_2_fifth"]
-        print(f"  --jobs 2 on {f['documents']:,} documents: peak RSS {f['peak_rss_kib'] / 1024:.0f} MiB")
+        _print_batch(results["batch"])
     if "cold" in results:
         c = results["cold"]
         print("\n## cold start (fresh interpreter, median)")
-        print(f"  python -c pass                          {c['python_-c_pass_ms']:7.0f} ms")
-        print(f"  budget-disclosure --version             {c['version_ms']:7.0f} ms")
-        print(f"  budget-disclosure validate <seed>       {c['validate_one_ms']:7.0f} ms")
+        for key, ms in c.items():
+            label = {"python_-c_pass_ms": "python -c pass", "version_ms": "budget-disclosure --version"}.get(
+                key, "budget-disclosure validate <seed> " + key.removeprefix("validate_one_ms ")
+            )
+            print(f"  {label:<48} {ms:7.0f} ms")
     if "hostile" in results:
         rows = results["hostile"]
         limits = f"{HOSTILE_LIMIT_S:.0f} s, {HOSTILE_LIMIT_MIB} MiB"
@@ -411,10 +422,47 @@ def _print(results: dict[str, Any]) -> None:
         print(f"  → {sum(r['ok'] for r in rows)} of {len(rows)} within the limits")
 
 
+def _print_sizes(rows: list[dict[str, Any]]) -> None:
+    from .rules import ENGINE_NAMES
+
+    print("\n## sizes (validate ms, × json.loads, ms per 100 KB, for each engine)")
+    print("  size        bytes     fn-rows econ-rows projects indicators  loads ms", end="")
+    print("".join(f"  {name:>29}" for name in ENGINE_NAMES))
+    for r in rows:
+        print(
+            f"  {r['size']:<10} {r['bytes']:>8,} {r['function_rows']:>9} {r['economic_rows']:>9} "
+            f"{r['projects']:>8} {r['indicators']:>10} {r['json_loads_ms']:>9.3f}",
+            end="",
+        )
+        for name in ENGINE_NAMES:
+            e = r[name]
+            print(f"  {e['validate_ms']:>9.2f} ms {e['ratio']:>6.1f}× {e['ms_per_100kb']:>7.2f}", end="")
+        print()
+
+
+def _print_batch(b: dict[str, Any]) -> None:
+    from .rules import ENGINE_NAMES
+
+    print(f"\n## batch: {b['documents']:,} documents in one JSON Lines file ({b['bytes'] / 1e6:.0f} MB)")
+    for name in ENGINE_NAMES:
+        e = b[name]
+        for key in ("jobs_1", "jobs_2"):
+            r = e[key]
+            print(
+                f"  {name:<11} --{key.replace('_', ' ')}: {r['seconds']:.1f} s, {r['docs_per_s']:.0f} documents/s, "
+                f"peak RSS of a process {r['peak_rss_kib'] / 1024:.0f} MiB (exit {r['exit']})"
+            )
+        f = e["jobs_2_fifth"]
+        print(
+            f"  {name:<11} speed-up with 2 jobs: {e['speedup']:.2f}×; --jobs 2 on {f['documents']:,} documents: "
+            f"peak RSS {f['peak_rss_kib'] / 1024:.0f} MiB"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["_batch-child"]:
-        _batch_child(args[1], int(args[2]))
+        _batch_child(args[1], int(args[2]), args[3])
         return 0
     if args[:1] == ["_hostile-child"]:
         _hostile_child(args[1], args[2], float(args[3]))

@@ -61,4 +61,14 @@ def compile_when(tree: LabelNode, when: tuple[Mapping[str, Any], ...]) -> Predic
             preds.append(_one(tree, cond))
         except ValueError as exc:
             raise ConditionError(str(exc), getattr(cond, "line", None)) from None
+    if not preds:
+        return _always
+    if len(preds) == 1:
+        return preds[0]
     return lambda ctx: all(p(ctx) for p in preds)
+
+
+def _always(ctx: Context) -> bool:
+    """The condition of a rule without ``when``: it applies to every document."""
+    del ctx
+    return True

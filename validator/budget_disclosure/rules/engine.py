@@ -149,135 +149,141 @@ class Engine:
         cap: int | None = None,
     ) -> RunResult:
         ctx = Context(self.spec, document, self.spec.profiles[profile], strict)
-        broken = set(broken_tables)
-        result = RunResult([], [], set())
-        all_broken = "*" in broken
-        condemned: dict[str, set[str]] = {}  # rule id → the cells it has found illegal (for rules requiring it)
+        tables = document.get("tables")
+        present = frozenset(k for k, v in tables.items() if v is not None) if isinstance(tables, dict) else frozenset()
+        run = _Pass(ctx, set(broken_tables), cap, present, isinstance(document.get("narrative"), dict))
         for compiled in self.rules_for(profile):
             rule = compiled.rule
             shadow = select is not None and not select(rule.id)
             if shadow and rule.id not in self.required:
                 continue
-            if all_broken:
-                if shadow:
-                    continue
-                result.skipped.append(
-                    Skipped(
-                        rule.id,
-                        "文档的金额格式（amounts）有误，无法计算",
-                        "the document's amount format (amounts) is malformed",
-                    )
-                )
-                continue
-            when_broken = sorted(self._when_tables[rule.id] & broken)
-            if when_broken:
+            if "*" in run.broken:
                 if not shadow:
-                    result.skipped.append(
+                    run.result.skipped.append(
                         Skipped(
                             rule.id,
-                            f"适用条件所读的表结构有误（见结构类发现）：{self._names(when_broken)}",
-                            f"its condition reads table(s) with schema findings: {join(when_broken, 'en')}",
+                            "文档的金额格式（amounts）有误，无法计算",
+                            "the document's amount format (amounts) is malformed",
                         )
                     )
                 continue
-            ctx.unverifiable = []
-            applies = compiled.when(ctx)
-            if ctx.unverifiable:
-                # A condition that reads what the document does not print (a 合计 row the table lacks)
-                # cannot be decided: the rule is neither applied nor dropped silently.
-                if not shadow:
-                    result.skipped.append(
-                        Skipped(
-                            rule.id,
-                            "；".join(zh for zh, _ in ctx.unverifiable),
-                            "; ".join(en for _, en in ctx.unverifiable),
-                        )
-                    )
-                continue
-            if not applies:
-                continue
-            # A table the profile does not require and the document does not have: rules on it do not
-            # apply (nothing was left unchecked). Present, any known table is checked like the others.
-            beyond = frozenset(
-                t for t in compiled.needs if t != "narrative" and t not in ctx.profile.tables and ctx.table(t) is None
-            )
-            kind = KINDS[rule.kind]
-            if beyond and (not kind.partial or beyond >= compiled.needs):
-                continue
-            if kind.partial:
-                needs = compiled.needs - beyond
-                unusable = (
-                    frozenset(
-                        t
-                        for t in needs
-                        if t in broken
-                        or (t != "narrative" and ctx.table(t) is None)
-                        or (t == "narrative" and not isinstance(document.get("narrative"), dict))
-                    )
-                    | beyond
-                )
-                if needs and unusable >= needs | beyond:
-                    if shadow:
-                        continue
-                    result.skipped.append(
-                        self._blocked(ctx, compiled, broken)
-                        or Skipped(rule.id, "所需的表都不可用", "none of the tables it reads is usable")
-                    )
-                    continue
-                ctx.excluded = unusable
-            else:
-                blocked = self._blocked(ctx, compiled, broken)
-                if blocked is not None:
-                    if not shadow:
-                        result.skipped.append(blocked)
-                    continue
-                ctx.excluded = frozenset()
-            ctx.checks = 0
-            ctx.unverifiable = []
-            left_out = sorted(ctx.excluded - beyond)
-            if left_out:
-                # A partial kind checks the rest; the items of an unusable table are reported unchecked.
-                ctx.not_verifiable(
-                    f"{self._names(left_out)}缺失或结构有误，其中的条目未检查",
-                    f"the items of {join(left_out, 'en')} (missing or with schema findings) were not checked",
-                )
-            judged = len(ctx.evaluations)
-            barred = set().union(*(condemned.get(r, ()) for r in rule.requires)) if rule.requires else set()
-            cells = condemned.setdefault(rule.id, set()) if rule.id in self.required else None
-            counter = FindingCap(cap)
-            for v in self._violations(ctx, compiled, shadow):
-                if v.pointer in barred:
-                    continue  # the cell is already illegal: this rule presupposes it legal
-                if cells is not None and v.severity is not Severity.INFO:
-                    cells.add(v.pointer)
-                if shadow:
-                    continue
-                if counter.admit(rule.id, v.pointer):
-                    result.findings.append(self._stamp(rule, v, document))
-            for o in counter.overflow():
-                # Past the cap a violation was counted, not stamped; the report says how many more there
-                # are and where the first is.
-                result.findings.append(
-                    emit(self.spec, document, "input.too-many-findings", o.first, o.values, severity=rule.severity)
-                )
-            if shadow:
-                del ctx.evaluations[judged:]  # run only to know the cells it condemns; it reports nothing
-                continue
-            if ctx.checks:
-                result.applied.add(rule.id)
-            if ctx.unverifiable:
-                # Nothing is left unchecked silently: what the kind could not verify is reported.
-                result.skipped.append(
-                    Skipped(
-                        rule.id,
-                        "；".join(zh for zh, _ in ctx.unverifiable),
-                        "; ".join(en for _, en in ctx.unverifiable),
-                    )
-                )
+            self._rule(run, compiled, shadow)
         self._complete_evaluations(ctx)
-        result.findings = group_by_cause(result.findings, ctx.evaluations, ctx.location)
-        result.evaluations = ctx.evaluations
-        return result
+        run.result.findings = group_by_cause(run.result.findings, ctx.evaluations, ctx.location)
+        run.result.evaluations = ctx.evaluations
+        return run.result
+
+    def _rule(self, run: _Pass, compiled: Compiled, shadow: bool) -> None:
+        """One rule over the document: its condition, the tables it needs, then its kind (``_judge``)."""
+        rule, ctx = compiled.rule, run.ctx
+        when_broken = sorted(self._when_tables[rule.id] & run.broken) if run.broken else None
+        if when_broken:
+            if not shadow:
+                run.result.skipped.append(
+                    Skipped(
+                        rule.id,
+                        f"适用条件所读的表结构有误（见结构类发现）：{self._names(when_broken)}",
+                        f"its condition reads table(s) with schema findings: {join(when_broken, 'en')}",
+                    )
+                )
+            return
+        ctx.unverifiable = []
+        applies = compiled.when(ctx)
+        if ctx.unverifiable:
+            # A condition that reads what the document does not print (a 合计 row the table lacks)
+            # cannot be decided: the rule is neither applied nor dropped silently.
+            if not shadow:
+                run.result.skipped.append(_not_verified(rule.id, ctx.unverifiable))
+            return
+        if not applies:
+            return
+        beyond = self._usable(run, compiled, shadow)
+        if beyond is not None:
+            self._judge(run, compiled, shadow, beyond)
+
+    def _usable(self, run: _Pass, compiled: Compiled, shadow: bool) -> frozenset[str] | None:
+        """Set ``ctx.excluded`` for the rule and return the tables beyond the document it names (None: the
+        rule does not run, and is listed as skipped when it should say why)."""
+        ctx = run.ctx
+        # A table the profile does not require and the document does not have: rules on it do not
+        # apply (nothing was left unchecked). Present, any known table is checked like the others.
+        beyond = frozenset(
+            t for t in compiled.needs if t != "narrative" and t not in ctx.profile.tables and t not in run.present
+        )
+        kind = KINDS[compiled.rule.kind]
+        if beyond and (not kind.partial or beyond >= compiled.needs):
+            return None
+        if kind.partial:
+            needs = compiled.needs - beyond
+            unusable = (
+                frozenset(
+                    t
+                    for t in needs
+                    if t in run.broken
+                    or (t != "narrative" and t not in run.present)
+                    or (t == "narrative" and not run.narrative)
+                )
+                | beyond
+            )
+            if needs and unusable >= needs | beyond:
+                if not shadow:
+                    run.result.skipped.append(
+                        self._blocked(ctx, compiled, run.broken)
+                        or Skipped(compiled.rule.id, "所需的表都不可用", "none of the tables it reads is usable")
+                    )
+                return None
+            ctx.excluded = unusable
+            return beyond
+        blocked = self._blocked(ctx, compiled, run.broken)
+        if blocked is not None:
+            if not shadow:
+                run.result.skipped.append(blocked)
+            return None
+        ctx.excluded = frozenset()
+        return beyond
+
+    def _judge(self, run: _Pass, compiled: Compiled, shadow: bool, beyond: frozenset[str]) -> None:
+        """Run the rule's kind and stamp what it finds (a shadow rule only condemns cells)."""
+        rule, ctx, result = compiled.rule, run.ctx, run.result
+        ctx.checks = 0
+        ctx.unverifiable = []
+        left_out = sorted(ctx.excluded - beyond)
+        if left_out:
+            # A partial kind checks the rest; the items of an unusable table are reported unchecked.
+            ctx.not_verifiable(
+                f"{self._names(left_out)}缺失或结构有误，其中的条目未检查",
+                f"the items of {join(left_out, 'en')} (missing or with schema findings) were not checked",
+            )
+        judged = len(ctx.evaluations)
+        condemned = run.condemned
+        barred = set().union(*(condemned.get(r, ()) for r in rule.requires)) if rule.requires else set()
+        cells = condemned.setdefault(rule.id, set()) if rule.id in self.required else None
+        counter: FindingCap | None = None
+        for v in self._violations(ctx, compiled, shadow):
+            if v.pointer in barred:
+                continue  # the cell is already illegal: this rule presupposes it legal
+            if cells is not None and v.severity is not Severity.INFO:
+                cells.add(v.pointer)
+            if shadow:
+                continue
+            if counter is None:
+                counter = FindingCap(run.cap)
+            if counter.admit(rule.id, v.pointer):
+                result.findings.append(self._stamp(rule, v, ctx.document))
+        for o in counter.overflow() if counter is not None else ():
+            # Past the cap a violation was counted, not stamped; the report says how many more there
+            # are and where the first is.
+            result.findings.append(
+                emit(self.spec, ctx.document, "input.too-many-findings", o.first, o.values, severity=rule.severity)
+            )
+        if shadow:
+            del ctx.evaluations[judged:]  # run only to know the cells it condemns; it reports nothing
+            return
+        if ctx.checks:
+            result.applied.add(rule.id)
+        if ctx.unverifiable:
+            # Nothing is left unchecked silently: what the kind could not verify is reported.
+            result.skipped.append(_not_verified(rule.id, ctx.unverifiable))
 
     def _violations(self, ctx: Context, compiled: Compiled, shadow: bool) -> Iterable[Violation]:
         """What one rule finds: its kind run over the document (the compiled engine first tries a screen).
@@ -327,6 +333,25 @@ class Engine:
             envelope=v.envelope,
             unit=v.unit,
         )
+
+
+@dataclass
+class _Pass:
+    """One document's run: the context, what the schema layer found broken, and what the rules so far
+    have reported and condemned."""
+
+    ctx: Context
+    broken: set[str]
+    cap: int | None
+    present: frozenset[str]  # the tables the document has (a key with a non-null value)
+    narrative: bool  # the document has a narrative object
+    result: RunResult = field(default_factory=lambda: RunResult([], [], set()))
+    condemned: dict[str, set[str]] = field(default_factory=dict)  # rule id → cells it found illegal
+
+
+def _not_verified(rule: str, reasons: list[tuple[str, str]]) -> Skipped:
+    """The rule in the report's ``skipped``, with every reason it could not verify something."""
+    return Skipped(rule, "；".join(zh for zh, _ in reasons), "; ".join(en for _, en in reasons))
 
 
 def _after_requirements(rules: list[Compiled]) -> list[Compiled]:
