@@ -290,7 +290,7 @@ def _pairs_of(doc: dict[str, Any], ptr: str, ops: tuple[str, ...]) -> set[str]:
     from budget_disclosure.rules.engines import get_engine
     from budget_disclosure.spec import get_spec
 
-    run = get_engine(get_spec()).run(doc, doc["profile"])
+    run = get_engine(get_spec(), "interpreter").run(doc, doc["profile"])
     return {
         e.rule for e in run.evaluations if not e.envelope and e.op in ops and any(p == ptr for p, _ in e.coefficients)
     }
