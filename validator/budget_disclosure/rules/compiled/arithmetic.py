@@ -16,7 +16,7 @@ common clean document takes none of these paths, and its rules cost a walk over 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -98,7 +98,7 @@ def _table_rows(obj: dict[str, Any], steps: tuple[Step, ...]) -> list[Any]:
     return out
 
 
-def _same_unit(ctx: Context, tid: str, columns: Iterator[str]) -> dict[str, Any]:
+def _same_unit(ctx: Context, tid: str, columns: Iterable[str]) -> dict[str, Any]:
     """The table object, when every listed column reads as an amount (a unit and a precision the
     interpreter can use); _Unsure otherwise. One table prints all its columns in one unit."""
     obj = table(ctx, tid)
@@ -156,7 +156,7 @@ def screen_row_sum(spec: Spec, compiled: Compiled) -> Screen | None:
     columns = tuple({_last(p.total), *(_last(column) for column, _ in p.parts)})
 
     def body(ctx: Context) -> int:
-        obj = _same_unit(ctx, p.table, iter(columns))
+        obj = _same_unit(ctx, p.table, columns)
         checks = 0
         for steps in p.rows:
             for row in _table_rows(obj, steps):
@@ -237,7 +237,7 @@ def screen_rollup(spec: Spec, compiled: Compiled) -> Screen | None:
     levels = tuple(reversed(p.levels))
 
     def body(ctx: Context) -> int:
-        obj = _same_unit(ctx, p.table, iter(p.columns))
+        obj = _same_unit(ctx, p.table, p.columns)
         index = _rows_by_code(obj, p.rows)
         children: dict[str, list[dict[str, Any]]] = {}
         roots: list[dict[str, Any]] = []
@@ -274,7 +274,7 @@ def screen_column_sum(spec: Spec, compiled: Compiled) -> Screen | None:
     p: ColumnSum = compiled.prepared
 
     def body(ctx: Context) -> int:
-        obj = _same_unit(ctx, p.table, iter(p.columns))
+        obj = _same_unit(ctx, p.table, p.columns)
         totals = _table_rows(obj, p.total_row)
         if not totals or type(totals[0]) is not dict:
             if totals:
@@ -461,7 +461,7 @@ def screen_group_sum(spec: Spec, compiled: Compiled) -> Screen | None:
     first = p.items[0].name
 
     def body(ctx: Context) -> int:
-        _same_unit(ctx, tid, iter((p.total, p.field)))
+        _same_unit(ctx, tid, (p.total, p.field))
         checks = 0
         for obj in _resolve(ctx, p.scope):
             if type(obj) is not dict:
