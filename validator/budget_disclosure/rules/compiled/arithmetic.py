@@ -294,17 +294,14 @@ def screen_column_sum(spec: Spec, compiled: Compiled) -> Screen | None:
 
 # ---------------------------------------------------------------------------------------- references
 def _resolve(ctx: Context, bound: BoundRef) -> list[Any]:
-    """The raw values a reference designates (``Context.resolve`` without pointers), resolved once per
-    document; _Unsure where the interpreter would report a 合计 row the table does not print."""
+    """The raw values a reference designates (``Context.resolve`` without pointers); _Unsure where the
+    interpreter would report a 合计 row the table does not print. (Callers keep what they derive from it
+    per document: ``_cells``.)"""
     ref = bound.ref
-    key = ("arith", ref.text)
-    found: list[Any] | None = ctx.memo.get(key)
-    if found is None:
-        found = []
-        node = ref.container(ctx.document)
-        if node is not None:
-            _reach(node, ref.steps, 0, found)
-        ctx.memo[key] = found
+    found: list[Any] = []
+    node = ref.container(ctx.document)
+    if node is not None:
+        _reach(node, ref.steps, 0, found)
     if not found and ref.steps and ref.steps[0].name == TOTAL_ROW and ref.table is not None:
         obj = table(ctx, ref.table)
         if obj is not None and obj.get("empty") is not True and TOTAL_ROW not in obj:
