@@ -277,9 +277,9 @@ def _name_summary(ctx: Context, codelist: CodeList, bound: BoundRef, field: str)
         counts, wrong = [0, 0], [False, False]
         for row in _rows(ctx, bound):
             code, name = row.get("code"), row.get(field)
-            entry = entries.get(code) if isinstance(code, str) else None
-            if entry is None or not isinstance(name, str):
+            if not isinstance(code, str) or not isinstance(name, str) or code not in entries:
                 continue
+            entry = entries[code]
             side = 0 if entry.evidence in _VERIFIED else 1
             counts[side] += 1
             if not wrong[side] and _key(ctx, name) != names[code]:

@@ -11,7 +11,6 @@ of a few characters, asks first whether any of them occurs at all.
 from __future__ import annotations
 
 import re
-import re._parser as sre  # the parsed form of a rule's pattern: which characters a match must begin with
 from bisect import bisect_right
 from collections.abc import Callable
 from decimal import Decimal
@@ -28,14 +27,19 @@ from ..values import is_blank
 from .base import UNSURE, Screen, ScreenFactory
 from .codes import reached
 
+try:  # the parsed form of a rule's pattern: which characters a match must begin with
+    import re._parser as sre  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - another Python: no pre-filter, every string is searched
+    sre = None
+
 __all__ = ["SCREENS", "first_characters"]
 
 _FAMILY = "structure"
 
 
 # -------------------------------------------------------------------------------------------- text_scan
-_ZERO_WIDTH = frozenset({sre.AT, sre.ASSERT, sre.ASSERT_NOT})
-_REPEATS = frozenset({sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT})
+_ZERO_WIDTH = frozenset({sre.AT, sre.ASSERT, sre.ASSERT_NOT}) if sre else frozenset()
+_REPEATS = frozenset({sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}) if sre else frozenset()
 _WIDEST_RANGE = 256  # a class wider than this is no use as a pre-filter
 
 
@@ -83,7 +87,7 @@ def _first(seq: Any) -> set[str] | None:
 def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Characters one of which every match of ``pattern`` begins with (so a text holding none of them
     cannot match), or None when the pattern does not say."""
-    if pattern.flags & ~re.UNICODE:
+    if sre is None or pattern.flags & ~re.UNICODE:
         return None
     try:
         found = _first(sre.parse(pattern.pattern))
