@@ -114,6 +114,36 @@ CASES: list[tuple[str, str, Callable[[dict[str, Any]], Any], bool]] = [
     ("structure.amount-precision", "an exponent", _set("expenditure", 0, "total", Decimal("6E+2")), True),
     ("structure.amount-precision", "a tiny exponent", _set("expenditure", 0, "total", Decimal("6E-9")), False),
     ("structure.amount-precision", "a text in an amount cell", _set("expenditure", 0, "total", "658.995"), True),
+    (
+        "structure.amount-precision",
+        "a table's own precision",
+        lambda d: (
+            _tables(d)["expenditure"].update(amounts={"precision": 3}),
+            _set("expenditure", 0, "total", Decimal("658.995"))(d),
+        ),
+        True,
+    ),
+    (
+        "structure.amount-precision",
+        "another table's own precision",
+        lambda d: (
+            _tables(d)["income"].update(amounts={"precision": 3}),
+            _set("expenditure", 0, "total", Decimal("658.995"))(d),
+        ),
+        False,
+    ),
+    (
+        "structure.amount-precision",
+        "a column's precision",
+        lambda d: (d["amounts"].update(columns={"total": 3}), _set("expenditure", 0, "total", Decimal("658.995"))(d)),
+        True,
+    ),
+    (
+        "structure.amount-precision",
+        "beyond a column's precision",
+        lambda d: (d["amounts"].update(columns={"total": 3}), _set("expenditure", 0, "basic", Decimal("658.995"))(d)),
+        False,
+    ),
     ("structure.amount-sign", "a negative amount", _set("expenditure", 0, "total", Decimal("-1")), False),
     ("structure.amount-sign", "a negative integer", _set("expenditure", 0, "basic", -1), False),
     ("structure.amount-sign", "minus zero", _set("expenditure", 0, "total", Decimal("-0.00")), True),

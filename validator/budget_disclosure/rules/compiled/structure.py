@@ -167,6 +167,8 @@ class _Paths:
         self.samples: list[str] = []
         self.leaves: dict[tuple[str, ...], int] = {}
         self.root = self._number(trie, ())
+        # The table of each leaf in a table (None elsewhere).
+        self.tables = [path[1] if len(path) > 2 and path[0] == "tables" else None for path in self.leaves]
 
     def _number(self, trie: Trie, path: tuple[str, ...]) -> dict[str, Any]:
         node: dict[str, Any] = {}
@@ -245,18 +247,46 @@ def _within_precision(values: list[Decimal], precision: int) -> bool:
     return True
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _precisions(ctx: Context, paths: _Paths) -> Callable[[int], Any]:
+    """The precision in force at each leaf's cells. In a table that declares no format of its own, when
+    the document declares none by column, every amount has the document's precision: looked up once."""
+    document = ctx.document
+    at, samples = ctx.formats.at, paths.samples
+    tables = _dict(document.get("tables"))
+    plain: dict[str, bool] | None = None if _dict(_dict(document.get("amounts")).get("columns")) else {}
+    default: list[Any] = []
+
+    def precision(leaf: int) -> Any:
+        tid = paths.tables[leaf]
+        if plain is None or tid is None:
+            return at(samples[leaf])[1]
+        own = plain.get(tid)
+        if own is None:
+            own = plain[tid] = bool(_dict(_dict(tables.get(tid)).get("amounts")))
+        if own:
+            return at(samples[leaf])[1]
+        if not default:
+            default.append(at(samples[leaf])[1])
+        return default[0]
+
+    return precision
+
+
 def _amount_precision(spec: Spec, compiled: Compiled) -> Screen | None:
     paths = _amount_paths(spec)
     if not paths.regular or paths.leaves != _Paths(compiled.prepared).leaves:
         return None
-    samples = paths.samples
 
     def screen(ctx: Context) -> int | None:
-        at = ctx.formats.at
+        precision_of = _precisions(ctx, paths)
         by_precision: dict[int, list[Decimal]] = {}
         for leaf, values in enumerate(_amounts(ctx, paths)):
             if values:
-                precision = at(samples[leaf])[1]
+                precision = precision_of(leaf)
                 if type(precision) is int:
                     by_precision.setdefault(precision, []).extend(v for v in values if type(v) is Decimal)
         try:
