@@ -20,6 +20,7 @@ from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Any
 
+from ...amounts import out_of_range
 from ...codelists import Framework
 from ...spec import Spec
 from ..bind import BoundRef
@@ -40,7 +41,7 @@ from ..kinds.items import (
     row_units,
 )
 from ..refs import Ref, Step
-from ..values import Reading, is_blank, reading_of, text_of
+from ..values import _LONGEST, Reading, _places, is_blank, reading_of, text_of
 from ..where import field_of, has_field
 from .base import UNSURE, Screen, ScreenFactory
 
@@ -136,7 +137,7 @@ class Rows:
             known = self.memo[("reading", field)] = {}
         if i in known:
             return known[i]
-        found = known[i] = reading_of(self.values(field)[i])
+        found = known[i] = _reading(self.values(field)[i])
         return found
 
     def lacks(self, needs: tuple[tuple[str, str], ...]) -> bool:
@@ -323,6 +324,19 @@ def each_text(rows: Rows, items: Items, indexes: Iterable[int]) -> list[str | No
     return [text_of(v) for v in each_value(rows, items, indexes)]
 
 
+# The commonest indicator value: plain digits, perhaps with decimals ("976.43"). ``reading_of`` reads it as
+# itself, with no comparator and no unit (none of its comparators or words begins or ends such a text).
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def _reading(value: Any) -> Reading | None:
+    """``reading_of(value)``, without its search for comparators and units when the value is plain digits."""
+    if type(value) is str and len(value) <= _LONGEST and _PLAIN.fullmatch(value):
+        number = Decimal(value)
+        return None if out_of_range(number) else Reading(None, number, "", _places(number), None)
+    return reading_of(value)
+
+
 def _read(base: Reading | None, money: Mapping[str, Decimal], units: tuple[str, ...] | None) -> Reading | None:
     """``reading_of(value, money, units)`` from ``reading_of(value)``: the units only refuse a reading whose
     written unit is not one of them, and money only gives the written unit its factor (the screens of
@@ -414,33 +428,41 @@ def _present(spec: Spec, compiled: Compiled) -> Screen | None:
 
 def _numeric_value(spec: Spec, compiled: Compiled) -> Screen | None:
     p: Numeric = compiled.prepared
-    if not _plain(p.items.refs) or p.items.part is not None or "" in p.money_units:
-        return None
+    if not _plain(p.items.refs) or p.items.part is not None or "" in p.money_units or "." in (p.unit_field or ""):
+        return None  # the row's unit is read with item.get: a dotted unit field is the interpreter's
     select = compile_select(compiled.rule.params.get("where"))
     exclude, money, money_units, unit_field = p.exclude, p.money, p.money_units, p.unit_field
+    units_of: dict[str | None, tuple[str, ...] | None] = {}  # a row's unit → the units its value may take
 
-    def readable(text: str | None, base: Reading | None, item: dict[str, Any]) -> bool:
+    def allowed_units(row_unit: str | None) -> tuple[str, ...] | None:
+        found = units_of.get(row_unit, ())
+        if found == ():
+            if len(units_of) > 256:
+                units_of.clear()
+            found = units_of[row_unit] = row_units({"unit": row_unit}, "unit" if unit_field else None, money_units)
+        return found
+
+    def readable(text: str | None, base: Reading | None, row_unit: str | None) -> bool:
         """The kind's test of one item: the value reads (as money, when the rule asks) and is not excluded."""
         if text is not None and exclude is not None and exclude.search(text) is not None:
             return False
-        reading = _read(base, money_units, row_units(item, unit_field, money_units))
+        reading = _read(base, money_units, allowed_units(row_unit))
         if reading is None:
             return False
-        if money:
-            row_unit = text_of(item.get(unit_field)) if unit_field else None
-            return money_factor(reading, row_unit, money_units) is not None
-        return True
+        return not money or money_factor(reading, row_unit, money_units) is not None
 
     def screen(ctx: Context) -> int | None:
         picked = chosen(ctx, p.items, select)
         if picked is None:
             return UNSURE
         rows, indexes = picked
-        field, texts, items = p.items.field, rows.texts(p.items.field), rows.items
+        field, texts = p.items.field, rows.texts(p.items.field)
+        row_unit_texts = rows.texts(unit_field) if unit_field else None
         checks = 0
         for i in indexes:
             checks += 1
-            if not readable(texts[i], rows.reading(field, i), items[i]):
+            row_unit = row_unit_texts[i] if row_unit_texts is not None else None
+            if not readable(texts[i], rows.reading(field, i), row_unit):
                 return UNSURE
         return checks
 
