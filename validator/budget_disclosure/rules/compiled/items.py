@@ -1,15 +1,18 @@
 """Screens for the kinds of ``rules/kinds/items.py``: allowed_values, pattern, present, numeric_value,
 bounds, indicator_levels, coverage and year_in_text.
 
-Each screen walks the items the kind would check (the same references, ``where`` filter, ``needs_columns``
-and ``part`` as ``kinds.items.each``) without building a pointer, and applies the kind's own test to each:
-the readers (``reading_of``, ``text_of``, ``normalise_name``) and the rule's prepared filter are the
-interpreter's, so a value reads alike in both engines. The first item the kind would report, an item that
-lacks a column the rule needs, or data the profile lacks for the year (a framework) makes the screen
-unsure; only a rule that would report nothing at all is counted here.
+Each screen finds the items the kind would check (the same references, ``where`` filter, ``needs_columns``
+and ``part`` as ``kinds.items.each``) without building a pointer, and applies the kind's own test to each
+with the interpreter's readers (``reading_of``, ``text_of``, ``normalise_name``), so that a value reads
+alike in both engines. The first item the kind would report, an item that lacks a column the rule needs,
+or data the profile lacks for the year (a framework) makes the screen unsure; only a rule that would
+report nothing at all is counted here.
 
-The items a reference reaches are resolved once per document (``ctx.memo``, key ``("items", ref)``) and
-shared by every rule of the family: on a performance table all twenty-odd indicator rules walk one list.
+Most rules of the family read the same lists (the indicators of both performance tables) with different
+``where`` filters. The items a tuple of references reaches are listed once per document (``Rows``, in
+``ctx.memo`` under ``("items", "rows", …)``), each field's texts are read once, and each plain condition
+of a filter is evaluated once as a set of item indexes that every rule stating it shares
+(``compile_select``); the rules then combine sets instead of asking each item again.
 """
 
 from __future__ import annotations
