@@ -48,7 +48,18 @@ from ..values import _LONGEST, Reading, _places, is_blank, reading_of, text_of
 from ..where import field_of, has_field
 from .base import UNSURE, Screen, ScreenFactory
 
-__all__ = ["SCREENS", "Rows", "chosen", "compile_select", "each_text", "each_value", "guarded", "resolved", "rows_of"]
+__all__ = [
+    "SCREENS",
+    "Rows",
+    "Source",
+    "chosen",
+    "compile_select",
+    "each_text",
+    "each_value",
+    "guarded",
+    "resolved",
+    "rows_of",
+]
 
 _FAMILY = "items"
 
@@ -145,16 +156,33 @@ class Rows:
 
     def lacks(self, needs: tuple[tuple[str, str], ...]) -> bool:
         """Some item lacks a column the rule needs (the interpreter reports the rule not verifiable)."""
-        return any(column not in item for item in self.items for column, _ in needs)
+        key = ("lacks", needs)
+        found: bool | None = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = any(column not in item for item in self.items for column, _ in needs)
+        return found
 
 
-def rows_of(ctx: Context, refs: tuple[BoundRef, ...], path: tuple[Step, ...] | None = None) -> Rows:
+class Source:
+    """Where a rule's items come from: references, and a path from each object they designate. Built
+    once per rule, with the key under which the items are listed once per document (rules that name the
+    same references and path share it)."""
+
+    __slots__ = ("key", "path", "refs")
+
+    def __init__(self, refs: tuple[BoundRef, ...], path: tuple[Step, ...] | None = None) -> None:
+        self.refs, self.path = refs, path
+        texts = tuple(b.ref.text for b in refs)
+        self.key = (_FAMILY, "rows", texts, None if path is None else ".".join(str(s) for s in path))
+
+
+def rows_of(ctx: Context, source: Source) -> Rows:
     """The items of ``refs`` (``kinds.items.each``), or with ``path`` the items under each object the
     references designate (``Context.objects`` then ``refs.walk``); once per document."""
-    key = (_FAMILY, "rows", tuple(b.ref.text for b in refs), path)
-    found: Rows | None = ctx.memo.get(key)
+    found: Rows | None = ctx.memo.get(source.key)
     if found is not None:
         return found
+    refs, path = source.refs, source.path
     items: list[dict[str, Any]] = []
     owners: list[int] = []
     odd = False
@@ -168,7 +196,7 @@ def rows_of(ctx: Context, refs: tuple[BoundRef, ...], path: tuple[Step, ...] | N
                 owners.append(n)
             elif isinstance(item, Mapping):
                 odd = True
-    found = ctx.memo[key] = Rows(items, owners, odd)
+    found = ctx.memo[source.key] = Rows(items, owners, odd)
     return found
 
 
@@ -298,11 +326,11 @@ def _each(key: tuple[Any, ...], test: Callable[[Rows, int], bool]) -> Condition:
     return admitted
 
 
-def chosen(ctx: Context, items: Items, select: Select) -> tuple[Rows, Collection[int]] | None:
+def chosen(ctx: Context, source: Source, items: Items, select: Select) -> tuple[Rows, Collection[int]] | None:
     """The list the items of ``kinds.items.each`` come from, and the indexes of those it yields (before
     ``part``, in no particular order); None when an item lacks a column the rule needs (the interpreter
     reports the rule not verifiable for it) or the document holds a mapping of an unusual type."""
-    rows = rows_of(ctx, items.refs)
+    rows = rows_of(ctx, source)
     if rows.odd or (items.needs and rows.lacks(items.needs)):
         return None
     return rows, select(rows)
@@ -370,22 +398,32 @@ def _allowed_values(spec: Spec, compiled: Compiled) -> Screen | None:
     if not (_plain(p.items.refs) and _plain(p.values_from)):
         return None
     select = compile_select(compiled.rule.params.get("where"))
+    source = Source(p.items.refs)
     fixed = {p.key(v) for v in p.values}
     aliases = p.aliases
+    keyed: dict[str, str] = {}  # a text → its key (a name's normal form), kept across documents
+
+    def key(text: str) -> str:
+        found = keyed.get(text)
+        if found is None:
+            if len(keyed) > 4096:
+                keyed.clear()
+            found = keyed[text] = p.key(text)
+        return found
 
     def screen(ctx: Context) -> int | None:
         keys = fixed
         if p.values_from:
             found = {t for b in p.values_from for v in resolved(ctx, b.ref) if (t := text_of(v)) is not None}
             if found - p.values:
-                keys = fixed | {p.key(v) for v in found}
+                keys = fixed | {key(v) for v in found}
         if not keys:
             return 0
-        picked = chosen(ctx, p.items, select)
+        picked = chosen(ctx, source, p.items, select)
         if picked is None:
             return UNSURE
         texts = [t for t in each_text(picked[0], p.items, picked[1]) if t is not None]
-        if any(p.key(aliases.get(t, t)) not in keys for t in texts):
+        if any(key(aliases.get(t, t)) not in keys for t in texts):
             return UNSURE
         return len(texts)
 
@@ -397,10 +435,11 @@ def _pattern(spec: Spec, compiled: Compiled) -> Screen | None:
     if not _plain(p.items.refs):
         return None
     select = compile_select(compiled.rule.params.get("where"))
+    source = Source(p.items.refs)
     must, must_not = p.must_match, p.must_not_match
 
     def screen(ctx: Context) -> int | None:
-        picked = chosen(ctx, p.items, select)
+        picked = chosen(ctx, source, p.items, select)
         if picked is None:
             return UNSURE
         texts = [t for t in each_text(picked[0], p.items, picked[1]) if t is not None]
@@ -418,9 +457,10 @@ def _present(spec: Spec, compiled: Compiled) -> Screen | None:
     if not _plain(p.refs):
         return None
     select = compile_select(compiled.rule.params.get("where"))
+    source = Source(p.refs)
 
     def screen(ctx: Context) -> int | None:
-        picked = chosen(ctx, p, select)
+        picked = chosen(ctx, source, p, select)
         if picked is None:
             return UNSURE
         values = each_value(picked[0], p, picked[1])
@@ -434,6 +474,7 @@ def _numeric_value(spec: Spec, compiled: Compiled) -> Screen | None:
     if not _plain(p.items.refs) or p.items.part is not None or "" in p.money_units or "." in (p.unit_field or ""):
         return None  # the row's unit is read with item.get: a dotted unit field is the interpreter's
     select = compile_select(compiled.rule.params.get("where"))
+    source = Source(p.items.refs)
     exclude, money, money_units, unit_field = p.exclude, p.money, p.money_units, p.unit_field
     units_of: dict[str | None, tuple[str, ...] | None] = {}  # a row's unit → the units its value may take
 
@@ -455,7 +496,7 @@ def _numeric_value(spec: Spec, compiled: Compiled) -> Screen | None:
         return not money or money_factor(reading, row_unit, money_units) is not None
 
     def screen(ctx: Context) -> int | None:
-        picked = chosen(ctx, p.items, select)
+        picked = chosen(ctx, source, p.items, select)
         if picked is None:
             return UNSURE
         rows, indexes = picked
@@ -490,10 +531,10 @@ def _bounds(spec: Spec, compiled: Compiled) -> Screen | None:
         else:
             return None
     select = compile_select(compiled.rule.params.get("where"))
-    steps = p.items
+    source = Source(p.scope, p.items)
 
     def screen(ctx: Context) -> int | None:
-        rows = rows_of(ctx, p.scope, steps)
+        rows = rows_of(ctx, source)
         if rows.odd:
             return UNSURE
         owners, items = rows.owners, rows.items
@@ -560,10 +601,11 @@ def _indicator_levels(spec: Spec, compiled: Compiled) -> Screen | None:
     if not _plain(p.items.refs):
         return None
     select = compile_select(compiled.rule.params.get("where"))
+    source = Source(p.items.refs)
     by_level1 = p.check == "level1"
 
     def screen(ctx: Context) -> int | None:
-        picked = chosen(ctx, p.items, select)
+        picked = chosen(ctx, source, p.items, select)
         if picked is None:
             return UNSURE
         rows, indexes = picked
@@ -592,6 +634,7 @@ def _coverage(spec: Spec, compiled: Compiled) -> Screen | None:
     if not _plain(p.scope) or not p.items:
         return None
     select = compile_select(compiled.rule.params.get("where"))
+    source = Source(p.scope, p.items)
     first = p.items[0].name
 
     def screen(ctx: Context) -> int | None:
@@ -599,7 +642,7 @@ def _coverage(spec: Spec, compiled: Compiled) -> Screen | None:
         framework = _framework(ctx)
         if framework is None:
             return UNSURE if scopes else 0
-        rows = rows_of(ctx, p.scope, p.items)
+        rows = rows_of(ctx, source)
         if rows.odd:
             return UNSURE
         present: list[set[str | None]] = [set() for _ in scopes]
@@ -624,13 +667,14 @@ def _year_in_text(spec: Spec, compiled: Compiled) -> Screen | None:
     if not _plain(p.items.refs) or p.items.part is not None:
         return None
     select = compile_select(compiled.rule.params.get("where"))
+    source = Source(p.items.refs)
     check = _span if p.span else _no_other_year
 
     def screen(ctx: Context) -> int | None:
         year = ctx.fiscal_year
         if year is None:
             return 0
-        picked = chosen(ctx, p.items, select)
+        picked = chosen(ctx, source, p.items, select)
         if picked is None:
             return UNSURE
         rows, indexes = picked

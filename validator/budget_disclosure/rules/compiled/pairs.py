@@ -13,7 +13,7 @@ from ...spec import Spec
 from ..context import TOTAL_ROW, Compiled, Context
 from ..kinds.pairs import FieldsMatch, _same
 from .base import UNSURE, Screen, ScreenFactory
-from .items import compile_select, guarded, rows_of
+from .items import Source, compile_select, guarded, rows_of
 
 __all__ = ["SCREENS"]
 
@@ -23,13 +23,13 @@ def _fields_match(spec: Spec, compiled: Compiled) -> Screen | None:
     if any(b.ref.steps and b.ref.steps[0].name == TOTAL_ROW for b in (p.left, p.right)):
         return None
     select = compile_select(compiled.rule.params.get("where"))
-    fields = p.fields
+    fields, rights_from, lefts_from = p.fields, Source((p.right,)), Source((p.left,))
 
     def agree(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
         return all(_same(p, f, mine, theirs) for f in fields)
 
     def screen(ctx: Context) -> int | None:
-        right, left = rows_of(ctx, (p.right,)), rows_of(ctx, (p.left,))
+        right, left = rows_of(ctx, rights_from), rows_of(ctx, lefts_from)
         if right.odd or left.odd:
             return UNSURE
         chosen = select(right)
