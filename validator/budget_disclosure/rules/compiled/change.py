@@ -64,7 +64,13 @@ def change_screen(spec: Spec, compiled: Compiled) -> Screen | None:
     if check is None:
         return None
     subjects = tuple(
-        ((MEMO, s.scope.ref.text, s.current, s.change), s.scope.ref.steps, s.current, s.change, s.from_prior_only)
+        (
+            (MEMO, _path_text(s.scope.ref.text, s.current, s.change)),
+            s.scope.ref.steps,
+            s.current,
+            s.change,
+            s.from_prior_only,
+        )
         for s in p.subjects
     )
 
@@ -82,6 +88,11 @@ def change_screen(spec: Spec, compiled: Compiled) -> Screen | None:
         return checks
 
     return guarded(screen)
+
+
+def _path_text(scope: str, current: tuple[Step, ...], change: tuple[Step, ...]) -> str:
+    """A subject's memo key: its scope, current figure and change object, as text (cheap to hash)."""
+    return " ".join((scope, ".".join(map(str, current)), ".".join(map(str, change))))
 
 
 def _figures(
