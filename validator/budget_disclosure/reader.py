@@ -353,7 +353,7 @@ def _fail(problem: Problem, text: str, name: str | None) -> ReadResult:
     return ReadResult(None, (problem,), text, name)
 
 
-_STRUCTURE = b'[]{}"\\'
+_STRUCTURE = b'[]{}"'
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in _STRUCTURE)
 _STEP = [0] * 256
 _STEP[ord("[")] = _STEP[ord("{")] = 1
@@ -363,16 +363,17 @@ _STEP[ord("]")] = _STEP[ord("}")] = -1
 def _depth(text: str, limit: int) -> int:
     """The deepest nesting of arrays and objects in JSON text, found without parsing it (linear, in C).
 
-    Only brackets, quotes and backslashes are kept (ASCII bytes, never part of a UTF-8 sequence);
-    escaped backslashes and quotes are dropped, so every remaining quote opens or closes a string, and
-    the brackets outside pairs of quotes count. Where the text is not JSON
+    Escaped backslashes and escaped quotes are dropped from the bytes first, so every remaining quote
+    opens or closes a string; then only brackets and quotes are kept (ASCII bytes, never part of a UTF-8
+    sequence), and the brackets outside pairs of quotes count. Where the text is not JSON
     the count may be off after the first error, which the parser then reports.
     """
     if text.count("[") + text.count("{") <= limit:
         return 0
-    kept = text.encode("utf-8", "surrogatepass").translate(None, _NOT_STRUCTURE)
-    if b"\\" in kept:
-        kept = kept.replace(b"\\\\", b"").replace(b'\\"', b"")
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\\" in data:  # before dropping the letters: the backslash of \n must not swallow a later quote
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    kept = data.translate(None, _NOT_STRUCTURE)
     # Two adjacent quotes have no bracket between them: dropping them leaves every bracket inside or
     # outside strings as it was, and leaves only the few strings that hold brackets to split.
     skeleton = b"".join(kept.replace(b'""', b"").split(b'"')[0::2])
