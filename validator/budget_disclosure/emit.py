@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .findings import Finding, Severity
 from .rules.templates import render
-from .spec import Spec
+
+if TYPE_CHECKING:  # the spec is only passed through: importing it would make a cycle (spec → schemacheck → emit)
+    from .spec import Spec
 
 __all__ = ["JOINERS", "emit", "join", "show"]
 
