@@ -129,10 +129,10 @@ def _short(text: str) -> str:
 
 
 def _row_label(node: LabelNode, instance: Any, index: int) -> str:
-    if isinstance(instance, dict) and node.row_fields:
-        parts = [str(instance[f]) for f in node.row_fields if isinstance(instance.get(f), (str, int))]
+    if node.row_fields and isinstance(instance, dict):
+        parts = [str(value).strip() for f in node.row_fields if isinstance(value := instance.get(f), (str, int))]
         if parts:
-            return _short(node.row_separator.join(p.strip() for p in parts))
+            return _short(node.row_separator.join(parts))
     return f"第{index + 1}行"
 
 
@@ -143,8 +143,9 @@ def location(tree: LabelNode, document: Any, pointer: str) -> str:
     instance: Any = document
     for token in jp.parse(pointer):
         child: LabelNode | None = None
-        if isinstance(instance, list) or (node is not None and node.items is not None and jp.is_index(token)):
-            index = int(token) if jp.is_index(token) else -1
+        index_like = token.isascii() and token.isdigit()  # jp.is_index, once per token
+        if isinstance(instance, list) or (index_like and node is not None and node.items is not None):
+            index = int(token) if index_like else -1
             child = node.items if node is not None else None
             instance = instance[index] if isinstance(instance, list) and 0 <= index < len(instance) else None
             if child is not None and child.show:

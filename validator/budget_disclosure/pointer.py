@@ -19,8 +19,14 @@ def escape(token: str | int) -> str:
 
 
 def join(base: str, *tokens: str | int) -> str:
-    """Append reference tokens to a pointer."""
-    return base + "".join("/" + escape(t) for t in tokens)
+    """Append reference tokens to a pointer (the rule kinds call this for every cell they read)."""
+    out = base
+    for token in tokens:
+        text = token if type(token) is str else str(token)
+        if "~" in text or "/" in text:
+            text = text.replace("~", "~0").replace("/", "~1")
+        out = out + "/" + text
+    return out
 
 
 def from_path(tokens: Iterable[str | int]) -> str:
@@ -34,6 +40,8 @@ def parse(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON Pointer: {pointer!r}")
+    if "~" not in pointer:
+        return pointer[1:].split("/")
     return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
 
 

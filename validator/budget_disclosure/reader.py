@@ -258,7 +258,7 @@ def _from_bytes(data: bytes, name: str | None, limits: Limits) -> ReadResult:
             None,
             name,
         )
-    return _from_text(text, name, limits, decoded=True)
+    return _from_text(text, name, limits, decoded=True, raw=data)
 
 
 def _encoding_hint(data: bytes) -> dict[str, str]:
@@ -282,40 +282,112 @@ def _encoding_hint(data: bytes) -> dict[str, str]:
     return {"hint": "请将文件另存为 UTF-8 编码。", "hint_en": "Save the file as UTF-8."}
 
 
-def _from_text(text: str, name: str | None, limits: Limits, *, decoded: bool = False) -> ReadResult:
-    """Parse JSON text. ``decoded``: the text came from UTF-8 bytes, so it holds no lone surrogate."""
+def _from_text(
+    text: str, name: str | None, limits: Limits, *, decoded: bool = False, raw: bytes | None = None
+) -> ReadResult:
+    """Parse JSON text. ``decoded``: the text came from UTF-8 bytes (``raw``), so it holds no lone
+    surrogate.
+
+    One cheap pass over the bytes (``_shape``) gives the nesting depth and the number of keys the text
+    writes; the standard decoder then parses with its own dicts, and the document is taken as it is when
+    it holds as many keys as the text wrote (no key was written twice) and no hook refused a number.
+    Anything else is parsed again the careful way (``_careful``), which finds the problem and its place
+    exactly as it always has.
+    """
     if type(text) is not str:
         text = str.__str__(text)
     if text.startswith("\ufeff"):
         text = text[1:]
-    if _depth(text, limits.max_depth) > limits.max_depth:
+    data = raw if raw is not None else text.encode("utf-8", "surrogatepass")
+    depth, pairs = _shape(data, limits.max_depth)
+    if depth > limits.max_depth:
         # Refused before parsing: json.loads recurses once per level, and so would every later walker.
         return _fail(Problem("input.too-deep", values={"limit": limits.max_depth}), text, name)
-    # Tokens this short, without an exponent, cannot break any bound: they skip the range check.
-    short = min(limits.max_digits, limits.max_exponent + 1, limits.max_places)
+    document = _quick(text, limits, pairs)
+    if document is _UNSURE:
+        outcome = _careful(text, name, limits)
+        if isinstance(outcome, ReadResult):
+            return outcome
+        document = outcome
+    problems: list[Problem] = []
+    if not isinstance(document, dict):
+        kind = type(document).__name__
+        problems.append(
+            Problem("input.not-object", values={"type": _TYPE_ZH.get(kind, kind), "type_en": _TYPE_EN.get(kind, kind)})
+        )
+    elif ("\\" in text and _SUSPECT_ESCAPE.search(text)) or (not decoded and not _is_unicode(text)):
+        problems.extend(_bad_strings(document))
+    if problems:
+        return ReadResult(None, tuple(problems), text, name)
+    return ReadResult(document, (), text, name)
 
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+
+_UNSURE: Any = object()
+
+
+class _Numbers:
+    """The decoder's hooks for numbers and constants under ``limits``: exact, bounded, finite."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        # Tokens this short, without an exponent, cannot break any bound: they skip the range check.
+        self.short = min(limits.max_digits, limits.max_exponent + 1, limits.max_places)
+
+    def number(self, token: str) -> Decimal:
+        if (len(token) > self.short or "e" in token or "E" in token) and _token_fault(token, self.limits):
+            raise _TooLong
+        return Decimal(token)
+
+    def integer(self, token: str) -> int:
+        if len(token) > self.short and _token_fault(token, self.limits):
+            raise _TooLong
+        return int(token)
+
+    @staticmethod
+    def constant(token: str) -> Any:
+        raise _NonFinite
+
+
+def _quick(text: str, limits: Limits, pairs: int) -> Any:
+    """The document, when the standard decoder's dicts hold all ``pairs`` keys the text writes and every
+    number is in range; ``_UNSURE`` for anything else (a syntax error included), which ``_careful``
+    then reads again. Counting keys in an object hook costs far less than building each object from a
+    list of pairs, which is what finding a duplicate as it is parsed needs."""
+    numbers = _Numbers(limits)
+    found = 0
+
+    def counted(obj: dict[str, Any]) -> dict[str, Any]:
+        nonlocal found
+        found += len(obj)
+        return obj
+
+    decoder = json.JSONDecoder(
+        object_hook=counted, parse_float=numbers.number, parse_int=numbers.integer, parse_constant=numbers.constant
+    )
+    try:
+        document = decoder.decode(text)
+    except (ValueError, _NonFinite, _TooLong, RecursionError):  # JSONDecodeError is a ValueError
+        return _UNSURE
+    return document if found == pairs else _UNSURE
+
+
+def _careful(text: str, name: str | None, limits: Limits) -> Any:
+    """Parse refusing the first duplicate key as it is met: the document, or the failed ``ReadResult``."""
+    numbers = _Numbers(limits)
+
+    def unique(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out = dict(items)
         if len(out) != len(items):
             raise _Duplicate
         return out
 
-    def number(token: str) -> Decimal:
-        if (len(token) > short or "e" in token or "E" in token) and _token_fault(token, limits):
-            raise _TooLong
-        return Decimal(token)
-
-    def integer(token: str) -> int:
-        if len(token) > short and _token_fault(token, limits):
-            raise _TooLong
-        return int(token)
-
-    def constant(token: str) -> Any:
-        raise _NonFinite
-
     try:
-        document = json.loads(
-            text, object_pairs_hook=pairs, parse_float=number, parse_int=integer, parse_constant=constant
+        return json.loads(
+            text,
+            object_pairs_hook=unique,
+            parse_float=numbers.number,
+            parse_int=numbers.integer,
+            parse_constant=numbers.constant,
         )
     except json.JSONDecodeError as exc:
         detail = exc.msg
@@ -334,49 +406,42 @@ def _from_text(text: str, name: str | None, limits: Limits, *, decoded: bool = F
         )
     except (_Duplicate, _NonFinite, _TooLong):
         return _fail(_locate_problem(text, limits), text, name)
-    except RecursionError:  # pragma: no cover - _depth refuses anything this deep first
+    except RecursionError:  # pragma: no cover - _shape refuses anything this deep first
         return _fail(Problem("input.too-deep", values={"limit": limits.max_depth}), text, name)
-    problems: list[Problem] = []
-    if not isinstance(document, dict):
-        kind = type(document).__name__
-        problems.append(
-            Problem("input.not-object", values={"type": _TYPE_ZH.get(kind, kind), "type_en": _TYPE_EN.get(kind, kind)})
-        )
-    elif _SUSPECT_ESCAPE.search(text) or (not decoded and not _is_unicode(text)):
-        problems.extend(_bad_strings(document))
-    if problems:
-        return ReadResult(None, tuple(problems), text, name)
-    return ReadResult(document, (), text, name)
 
 
 def _fail(problem: Problem, text: str, name: str | None) -> ReadResult:
     return ReadResult(None, (problem,), text, name)
 
 
-_STRUCTURE = b'[]{}"\\'
+_STRUCTURE = b'[]{}":'
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in _STRUCTURE)
-_STEP = [0] * 256
-_STEP[ord("[")] = _STEP[ord("{")] = 1
-_STEP[ord("]")] = _STEP[ord("}")] = -1
+# Brackets as signed bytes (+1 opens, -1 closes), so that C sums the steps without a call per bracket.
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
 
-def _depth(text: str, limit: int) -> int:
-    """The deepest nesting of arrays and objects in JSON text, found without parsing it (linear, in C).
+def _shape(data: bytes, limit: int) -> tuple[int, int]:
+    """(the deepest nesting of arrays and objects, the number of ``:`` outside strings) in JSON text,
+    found without parsing it (linear, in C). In JSON text a colon outside strings ends a key, so the
+    second number is how many keys the text writes; the depth is 0 when it cannot exceed ``limit``.
 
-    Only brackets, quotes and backslashes are kept (ASCII bytes, never part of a UTF-8 sequence);
-    escaped backslashes and quotes are dropped, so every remaining quote opens or closes a string, and
-    the brackets outside pairs of quotes count. Where the text is not JSON
-    the count may be off after the first error, which the parser then reports.
+    Escaped backslashes and escaped quotes are dropped from the bytes first, so every remaining quote
+    opens or closes a string; then only brackets, quotes and colons are kept (ASCII bytes, never part of
+    a UTF-8 sequence), and what lies outside pairs of quotes counts. Where the text is not JSON the
+    counts may be off after the first error, which the parser then reports.
     """
-    if text.count("[") + text.count("{") <= limit:
-        return 0
-    kept = text.encode("utf-8", "surrogatepass").translate(None, _NOT_STRUCTURE)
-    if b"\\" in kept:
-        kept = kept.replace(b"\\\\", b"").replace(b'\\"', b"")
-    # Two adjacent quotes have no bracket between them: dropping them leaves every bracket inside or
-    # outside strings as it was, and leaves only the few strings that hold brackets to split.
-    skeleton = b"".join(kept.replace(b'""', b"").split(b'"')[0::2])
-    return max(accumulate(map(_STEP.__getitem__, skeleton)), default=0)
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    # Two adjacent quotes have nothing between them: dropping them leaves every other byte inside or
+    # outside strings as it was, and leaves only the few strings that hold brackets or colons to split.
+    kept = data.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in kept:
+        kept = b"".join(kept.split(b'"')[0::2])
+    colons = kept.count(b":")
+    if len(kept) - colons <= limit:  # no more brackets than the limit: no deeper than it either
+        return 0, colons
+    steps = memoryview(kept.replace(b":", b"").translate(_STEPS)).cast("b")
+    return max(accumulate(steps), default=0), colons
 
 
 def _digits(token: str) -> int:

@@ -16,12 +16,14 @@ from . import pointer as jp
 from .emit import emit, join, show
 from .findings import Finding
 from .labels import node_at
-from .spec import Spec
 
 if TYPE_CHECKING:  # pragma: no cover - python jsonschema is imported only when details are needed
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
     from referencing import Registry
+
+    # The spec builds its checker (Spec.schema_checker): importing it at run time would make a cycle.
+    from .spec import Spec
 
 __all__ = ["SchemaChecker"]
 

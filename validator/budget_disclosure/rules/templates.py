@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-__all__ = ["PROVIDES", "placeholders", "render", "template_problem"]
+__all__ = ["PROVIDES", "compiled", "placeholders", "render", "template_problem"]
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 # Escaped braces, a placeholder, or any other use of a brace (which is refused at load).
@@ -95,11 +96,43 @@ def placeholders(template: str) -> set[str]:
 
 def render(template: str, values: Mapping[str, Any]) -> str:
     """Fill a template; a placeholder with no value, and any malformed brace, stays as written."""
+    parts = compiled(template)
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return parts[0]
+    return "".join([_fill(part, values) if isinstance(part, _Slot) else part for part in parts])
 
-    def one(m: re.Match[str]) -> str:
+
+def _fill(slot: _Slot, values: Mapping[str, Any]) -> str:
+    return str(values[slot.name]) if slot.name in values else slot.token
+
+
+class _Slot:
+    """A placeholder of a compiled template: the value's name, and what stays when there is none."""
+
+    __slots__ = ("name", "token")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.token = "{" + name + "}"
+
+
+@lru_cache(maxsize=4096)
+def compiled(template: str) -> tuple[str | _Slot, ...]:
+    """A template parsed once: its literal text (escaped braces already undone) and its placeholders,
+    in order. The rule files hold a few hundred templates; each finding only joins the parts."""
+    parts: list[str | _Slot] = []
+    literal: list[str] = []
+    last = 0
+    for m in _TOKEN.finditer(template):
+        literal.append(template[last : m.start()])
         token, name = m.group(0), m.group(1)
         if name:
-            return str(values[name]) if name in values else token
-        return token[0] if token in ("{{", "}}") else token
-
-    return _TOKEN.sub(one, template)
+            parts.append("".join(literal))
+            parts.append(_Slot(name))
+            literal = []
+        else:
+            literal.append(token[0] if token in ("{{", "}}") else token)
+        last = m.end()
+    literal.append(template[last:])
+    parts.append("".join(literal))
+    return tuple(p for p in parts if p != "") or ("",)
