@@ -12,15 +12,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "validator" / "budget_disclosure"
 
-# Cycles through files the lead has agreed to keep for now, each a set of modules; every one must still
-# exist (``test_known_cycles_are_still_there``), so that the list shrinks as they are removed.
-KNOWN: list[frozenset[str]] = [
-    # api.validate reads an .xlsx through workbook.validate_workbook, which validates the document it
-    # builds through api.validate (both imports inside functions). Awaiting the lead: see issue 15.
-    frozenset({"budget_disclosure.api", "budget_disclosure.workbook"}),
-]
-
-
 def modules() -> dict[str, Path]:
     """Every module of the package by its dotted name (a package by the name of its ``__init__``)."""
     out: dict[str, Path] = {}
@@ -134,11 +125,5 @@ def test_the_cycle_finder_finds_cycles() -> None:
 
 
 def test_no_import_cycle_in_the_package() -> None:
-    unexpected = [sorted(c) for c in cycles(graph()) if c not in KNOWN]
-    assert unexpected == [], f"import cycles: {unexpected}"
-
-
-def test_known_cycles_are_still_there() -> None:
-    found = cycles(graph())
-    gone = [sorted(c) for c in KNOWN if c not in found]
-    assert gone == [], f"no longer cycles, remove them from KNOWN: {gone}"
+    found = [sorted(c) for c in cycles(graph())]
+    assert found == [], f"import cycles: {found}"

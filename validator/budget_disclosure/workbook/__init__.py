@@ -62,7 +62,7 @@ def save_template(profile: str, path: str | Path, year: int | None = None, spec:
 def validate_workbook(path: str | Path, *, spec: Spec | None = None, **options: Any) -> Report:
     """Validate a workbook: the workbook's own problems (``input.workbook-*``) and the findings of its
     document, each with the cell it points at."""
-    from ..api import validate
+    from ..validation import validate_source as validate
 
     spec = spec or get_spec()
     intake = read_intake(path, spec)
