@@ -76,19 +76,8 @@ def validate_source(
     spec: Spec | None = None,
     engine: str = "compiled",
 ) -> Report:
-    """Validate one disclosure and return its report.
-
-    ``source`` is a parsed document (a dict), a path, bytes, a binary file object or JSON text; a path
-    ending in ``.xlsx`` is read as an Excel workbook (``budget_disclosure.workbook``), and each finding
-    then names its ``cell``.
-    ``profile`` overrides the profile the document names. ``strict_arithmetic`` compares amounts
-    exactly instead of within their rounding envelopes. ``select``/``ignore`` filter rule ids or
-    groups (a ``ValueError`` names an unknown one; input and schema findings are always reported).
-    ``engine`` is ``"compiled"`` (the default) or ``"interpreter"``, the reference semantics; both give the
-    same report byte for byte (``rules/engines.py``).
-    Problems in the document are findings; a missing or unreadable file raises ``InputError``; a broken
-    spec raises ``SpecError``.
-    """
+    """Validate one disclosure that is not a workbook: ``api.validate`` without its workbook branch (its
+    docstring says what each option means). A path is read as JSON whatever its name."""
     spec = spec or get_spec()
     selector = Selector(select, ignore)
     from .rules.engines import get_engine

@@ -15,7 +15,6 @@ common clean document takes none of these paths, and its rules cost a walk over 
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -26,19 +25,12 @@ from ..bind import BoundRef
 from ..context import TOTAL_ROW, Compiled, Context
 from ..kinds.arithmetic import ColumnSum, GroupSum, Rollup, RowSum, TermRef
 from ..refs import Step
-from .base import UNSURE, Screen, ScreenFactory, factor, table
+from .base import HOLDS, Screen, ScreenFactory, factor, guarded, reach, table
 
 __all__ = ["SCREENS"]
 
 _ZERO = Decimal(0)
-# Whether ``left − right`` (exact) lets an identity hold: what ``interval.verdict`` calls holding.
-_HOLDS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
-    "le": operator.le,
-    "ge": operator.ge,
-    "lt": operator.lt,
-    "gt": operator.gt,
-}
+_HOLDS = HOLDS
 
 
 class _Unsure(Exception):
@@ -55,44 +47,11 @@ def _value(raw: Any) -> Any:
     raise _Unsure
 
 
-def _guarded(body: Callable[[Context], int]) -> Screen:
-    """The screen: ``body`` answers a count, or raises (``_Unsure`` or a malformed value) for unsure."""
-
-    def screen(ctx: Context) -> int | None:
-        try:
-            return body(ctx)
-        except Exception:  # a screen never raises: anything unexpected is "unsure"
-            return UNSURE
-
-    return screen
-
-
 # ---------------------------------------------------------------------------------------- walking
-def _reach(node: Any, steps: tuple[Step, ...], i: int, out: list[Any]) -> None:
-    """What ``refs.walk`` reaches from ``node`` by ``steps[i:]``, without pointers."""
-    while i < len(steps):
-        step = steps[i]
-        if type(node) is not dict or step.name not in node:
-            return
-        node = node[step.name]
-        i += 1
-        if step.all or step.key is not None:
-            if type(node) is not list:
-                return
-            key, wanted = step.key, step.value
-            for item in node:
-                if key is not None and (type(item) is not dict or str(item.get(key)) != wanted):
-                    continue
-                _reach(item, steps, i, out)
-            return
-    out.append(node)
-
-
 def _table_rows(obj: dict[str, Any], steps: tuple[Step, ...]) -> list[Any]:
     """What ``Context.table_rows`` finds in a table object; _Unsure where it would report a 合计 row the
     table does not print (the rule is then not verifiable)."""
-    out: list[Any] = []
-    _reach(obj, steps, 0, out)
+    out = reach(obj, steps)
     if not out and steps and steps[0].name == TOTAL_ROW and obj.get("empty") is not True and TOTAL_ROW not in obj:
         raise _Unsure
     return out
@@ -181,7 +140,7 @@ def screen_row_sum(spec: Spec, compiled: Compiled) -> Screen | None:
                 checks += 1
         return checks
 
-    return _guarded(body)
+    return guarded(body)
 
 
 # ---------------------------------------------------------------------------------------- rollup, column_sum
@@ -256,7 +215,7 @@ def screen_rollup(spec: Spec, compiled: Compiled) -> Screen | None:
                 _not_a_row(totals[0])
         return _roll(groups, p.columns)
 
-    return _guarded(body)
+    return guarded(body)
 
 
 def _parent(code: str, index: dict[str, Any], levels: tuple[int, ...]) -> str | None:
@@ -289,7 +248,7 @@ def screen_column_sum(spec: Spec, compiled: Compiled) -> Screen | None:
                     _not_a_row(row)
         return _roll([(totals[0], rows)], p.columns)
 
-    return _guarded(body)
+    return guarded(body)
 
 
 # ---------------------------------------------------------------------------------------- references
@@ -298,10 +257,8 @@ def _resolve(ctx: Context, bound: BoundRef) -> list[Any]:
     interpreter would report a 合计 row the table does not print. (Callers keep what they derive from it
     per document: ``_cells``.)"""
     ref = bound.ref
-    found: list[Any] = []
     node = ref.container(ctx.document)
-    if node is not None:
-        _reach(node, ref.steps, 0, found)
+    found = reach(node, ref.steps) if node is not None else []
     if not found and ref.steps and ref.steps[0].name == TOTAL_ROW and ref.table is not None:
         obj = table(ctx, ref.table)
         if obj is not None and obj.get("empty") is not True and TOTAL_ROW not in obj:
@@ -430,7 +387,7 @@ def _relation(
             raise _Unsure
         return 1
 
-    return _guarded(body)
+    return guarded(body)
 
 
 def screen_sum(spec: Spec, compiled: Compiled) -> Screen | None:
@@ -468,8 +425,7 @@ def screen_group_sum(spec: Spec, compiled: Compiled) -> Screen | None:
                 continue
             if p.total not in obj:
                 raise _Unsure  # the form prints no subtotal: the interpreter reports it not verifiable
-            items: list[Any] = []
-            _reach(obj, p.items, 0, items)
+            items = reach(obj, p.items)
             right: Any = _ZERO
             for item in items:
                 if type(item) is not dict:
@@ -483,7 +439,7 @@ def screen_group_sum(spec: Spec, compiled: Compiled) -> Screen | None:
             checks += 1
         return checks
 
-    return _guarded(body)
+    return guarded(body)
 
 
 SCREENS: dict[str, ScreenFactory] = {

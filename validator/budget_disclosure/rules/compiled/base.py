@@ -19,6 +19,7 @@ explains, is information the interpreter reports, so the screen hands it over).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -26,8 +27,9 @@ from typing import Any
 from ...amounts import FACTOR
 from ...spec import Spec
 from ..context import Compiled, Context
+from ..refs import Step
 
-__all__ = ["UNSURE", "Screen", "ScreenFactory", "amount", "factor", "table"]
+__all__ = ["HOLDS", "UNSURE", "Screen", "ScreenFactory", "amount", "factor", "guarded", "reach", "table"]
 
 Screen = Callable[[Context], "int | None"]
 # Builds a rule's screen once per spec, or returns None when the rule's parameters take a form the
@@ -35,6 +37,17 @@ Screen = Callable[[Context], "int | None"]
 ScreenFactory = Callable[[Spec, Compiled], "Screen | None"]
 
 UNSURE = None
+
+# Whether an identity holds on the exact difference ``left − right`` under each operator: what
+# ``interval.verdict`` calls holding. The interpreter then reports nothing; any other difference, one
+# within rounding included, is at least information, so a screen meeting it is unsure.
+HOLDS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "le": operator.le,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "gt": operator.gt,
+}
 _ZERO = Decimal(0)
 
 
@@ -65,3 +78,42 @@ def amount(raw: Any) -> Decimal | None:
     if kind is int:
         return Decimal(raw)
     return None
+
+
+def guarded(screen: Screen) -> Screen:
+    """The screen, answering "unsure" instead of raising: a document no screen foresaw is the interpreter's
+    to report, never a traceback."""
+
+    def answer(ctx: Context) -> int | None:
+        try:
+            return screen(ctx)
+        except Exception:
+            return UNSURE
+
+    return answer
+
+
+def reach(node: Any, steps: tuple[Step, ...]) -> list[Any]:
+    """The values the steps reach from ``node``, in the order ``refs.walk`` finds them, without pointers."""
+    out: list[Any] = []
+    _reach(node, steps, 0, out)
+    return out
+
+
+def _reach(node: Any, steps: tuple[Step, ...], i: int, out: list[Any]) -> None:
+    while i < len(steps):
+        step = steps[i]
+        if type(node) is not dict or step.name not in node:
+            return
+        node = node[step.name]
+        i += 1
+        if step.all or step.key is not None:
+            if type(node) is not list:
+                return
+            key, value = step.key, step.value
+            for item in node:
+                if key is not None and (type(item) is not dict or str(item.get(key)) != value):
+                    continue
+                _reach(item, steps, i, out)
+            return
+    out.append(node)

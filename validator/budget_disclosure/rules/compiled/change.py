@@ -21,17 +21,15 @@ from ..context import Compiled, Context
 from ..interval import envelope
 from ..kinds.change import DIRECTIONS, Change
 from ..refs import Step
-from .base import UNSURE, Screen, ScreenFactory
+from .base import UNSURE, Screen, ScreenFactory, guarded, reach
 from .matching import (
     Figure,
     NarrativeFormat,
     base_holds,
-    guarded,
     narrative_cell,
     narrative_format,
     percent_of,
     rate_holds,
-    reach,
 )
 
 __all__ = ["SCREENS"]

@@ -20,8 +20,8 @@ from ...spec import Spec
 from ..bind import BoundRef
 from ..context import TOTAL_ROW, Compiled, Context
 from ..kinds.codes import Hierarchy, ListCheck
-from ..refs import Ref, Step
-from .base import UNSURE, Screen, ScreenFactory
+from ..refs import Ref
+from .base import UNSURE, Screen, ScreenFactory, reach
 
 __all__ = ["SCREENS", "reached"]
 
@@ -30,47 +30,14 @@ _VERIFIED = frozenset({"V", "S"})
 
 
 # ------------------------------------------------------------------------------------ what refs reach
-def _container(document: dict[str, Any], ref: Ref) -> Any:
-    """What ``Ref.container`` starts from: the document, its narrative, or one table."""
-    if ref.root == "document":
-        return document
-    if ref.root == "narrative":
-        return document.get("narrative")
-    tables = document.get("tables")
-    return tables.get(ref.root) if isinstance(tables, dict) else None
-
-
-def _walk(node: Any, steps: tuple[Step, ...], i: int, out: list[Any]) -> None:
-    """``refs.walk`` without pointers: every value the steps reach from ``node``, in document order."""
-    while i < len(steps):
-        step = steps[i]
-        if type(node) is not dict or step.name not in node:
-            return
-        node = node[step.name]
-        i += 1
-        if step.all or step.key is not None:
-            if type(node) is not list:
-                return
-            key, value = step.key, step.value
-            for item in node:
-                if key is not None and (type(item) is not dict or str(item.get(key)) != value):
-                    continue
-                _walk(item, steps, i, out)
-            return
-    out.append(node)
-
-
 def reached(ctx: Context, ref: Ref) -> list[Any]:
     """Every value ``ref`` designates in the document (what ``ctx.resolve`` gives, without pointers),
     computed once per document for all the screens of the family."""
     key = (_FAMILY, "reach", ref.text)
     found: list[Any] | None = ctx.memo.get(key)
     if found is None:
-        found = []
-        node = _container(ctx.document, ref)
-        if node is not None:
-            _walk(node, ref.steps, 0, found)
-        ctx.memo[key] = found
+        node = ref.container(ctx.document)
+        found = ctx.memo[key] = reach(node, ref.steps) if node is not None else []
     return found
 
 

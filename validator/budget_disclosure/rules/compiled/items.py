@@ -46,7 +46,7 @@ from ..kinds.items import (
 from ..refs import Ref, Step
 from ..values import _LONGEST, Reading, _places, is_blank, reading_of, text_of
 from ..where import field_of, has_field
-from .base import UNSURE, Screen, ScreenFactory
+from .base import UNSURE, Screen, ScreenFactory, guarded, reach
 
 __all__ = [
     "SCREENS",
@@ -56,7 +56,6 @@ __all__ = [
     "compile_select",
     "each_text",
     "each_value",
-    "guarded",
     "resolved",
     "rows_of",
 ]
@@ -65,32 +64,6 @@ _FAMILY = "items"
 
 
 # ---------------------------------------------------------------------------------------- walking
-def _walk(node: Any, steps: tuple[Step, ...], i: int, out: list[Any]) -> None:
-    """What ``refs.walk`` reaches from ``node``, without pointers (the same steps, selections and order)."""
-    while i < len(steps):
-        step = steps[i]
-        if type(node) is not dict or step.name not in node:
-            return
-        node = node[step.name]
-        i += 1
-        if step.all or step.key is not None:
-            if type(node) is not list:
-                return
-            key, value = step.key, step.value
-            for item in node:
-                if key is not None and (type(item) is not dict or str(item.get(key)) != value):
-                    continue
-                _walk(item, steps, i, out)
-            return
-    out.append(node)
-
-
-def _reach(node: Any, steps: tuple[Step, ...]) -> list[Any]:
-    out: list[Any] = []
-    _walk(node, steps, 0, out)
-    return out
-
-
 def resolved(ctx: Context, ref: Ref) -> list[Any]:
     """The values a reference designates in the document (``Ref.resolve`` without pointers), once per
     document for every screen that names the reference."""
@@ -98,7 +71,7 @@ def resolved(ctx: Context, ref: Ref) -> list[Any]:
     found: list[Any] | None = ctx.memo.get(key)
     if found is None:
         node = ref.container(ctx.document)
-        found = ctx.memo[key] = [] if node is None else _reach(node, ref.steps)
+        found = ctx.memo[key] = [] if node is None else reach(node, ref.steps)
     return found
 
 
@@ -190,7 +163,7 @@ def rows_of(ctx: Context, source: Source) -> Rows:
     for n, scope in enumerate(scopes):
         if type(scope) is not dict and isinstance(scope, Mapping):
             odd = True
-        for item in _reach(scope, path) if path is not None else (scope,):
+        for item in reach(scope, path) if path is not None else (scope,):
             if type(item) is dict:
                 items.append(item)
                 owners.append(n)
@@ -378,18 +351,6 @@ def _read(base: Reading | None, money: Mapping[str, Decimal], units: tuple[str, 
         return None
     factor = money.get(base.unit)
     return base if factor is None else base._replace(factor=factor)
-
-
-def guarded(screen: Screen) -> Screen:
-    """The screen, unsure instead of raising on a document nobody foresaw (the interpreter then runs)."""
-
-    def guarded(ctx: Context) -> int | None:
-        try:
-            return screen(ctx)
-        except Exception:  # any surprise is the interpreter's to report
-            return UNSURE
-
-    return guarded
 
 
 # ---------------------------------------------------------------------------------------- values

@@ -13,7 +13,6 @@ The readers here (``reach``, ``resolved``, ``narrative_cell``, the percentage ve
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -25,31 +24,21 @@ from ..bind import bind_ref, check_path
 from ..context import TOTAL_ROW, Compiled, Context
 from ..kinds.arithmetic import Percentage, RowsMatch, Stated, _agrees
 from ..refs import Ref, Step, parse_path
-from .base import UNSURE, Screen, ScreenFactory, factor
+from .base import HOLDS, UNSURE, Screen, ScreenFactory, factor, guarded, reach
 
 __all__ = [
     "SCREENS",
     "base_holds",
-    "guarded",
     "narrative_cell",
     "narrative_format",
     "rate_holds",
-    "reach",
 ]
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 MEMO = "match"  # the first element of every ctx.memo key this family writes
 
-# An identity the interpreter finds holding, on the exact values: it reports nothing then, and anything
-# else (a difference within rounding included) is at least information.
-_HOLDS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
-    "le": operator.le,
-    "ge": operator.ge,
-    "lt": operator.lt,
-    "gt": operator.gt,
-}
+_HOLDS = HOLDS
 
 # The narrative's unit, factor to 元 and precision: (factor, unit, precision).
 NarrativeFormat = tuple[Decimal, str, "int | str"]
@@ -59,45 +48,6 @@ Reader = Callable[[Any], "Decimal | int | None"]
 
 
 # ---------------------------------------------------------------------------------------- shared readers
-def guarded(screen: Screen) -> Screen:
-    """The screen, made unable to raise: whatever a malformed document makes it trip over, the answer is
-    unsure and the interpreter decides (a screen writes to ``ctx.memo`` only what it computed whole)."""
-
-    def run(ctx: Context) -> int | None:
-        try:
-            return screen(ctx)
-        except Exception:  # a screen must never fail a document; None is always a correct answer
-            return UNSURE
-
-    return run
-
-
-def reach(node: Any, steps: tuple[Step, ...]) -> list[Any]:
-    """The values the steps reach from ``node``, as ``refs.walk`` finds them, without their pointers."""
-    out: list[Any] = []
-    _reach(node, steps, 0, out)
-    return out
-
-
-def _reach(node: Any, steps: tuple[Step, ...], i: int, out: list[Any]) -> None:
-    while i < len(steps):
-        step = steps[i]
-        if type(node) is not dict or step.name not in node:
-            return
-        node = node[step.name]
-        i += 1
-        if step.all or step.key is not None:
-            if type(node) is not list:
-                return
-            key, value = step.key, step.value
-            for item in node:
-                if key is not None and (type(item) is not dict or str(item.get(key)) != value):
-                    continue
-                _reach(item, steps, i, out)
-            return
-    out.append(node)
-
-
 def resolved(ctx: Context, ref: Ref) -> list[Any] | None:
     """What ``ctx.resolve`` gives for the reference (values only), or None where resolving it would report
     a 合计 row the table does not print (the rule is then not verifiable: the interpreter says so)."""

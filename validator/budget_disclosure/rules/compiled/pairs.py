@@ -12,8 +12,8 @@ from typing import Any
 from ...spec import Spec
 from ..context import TOTAL_ROW, Compiled, Context
 from ..kinds.pairs import FieldsMatch, _same
-from .base import UNSURE, Screen, ScreenFactory
-from .items import Source, compile_select, guarded, rows_of
+from .base import UNSURE, Screen, ScreenFactory, guarded
+from .items import Source, compile_select, rows_of
 
 __all__ = ["SCREENS"]
 
