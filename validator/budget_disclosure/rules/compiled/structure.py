@@ -341,7 +341,8 @@ def _names_no_other(spec: Spec) -> Screen:
     """check names: the statement and note of each empty table name no other table (the interpreter's
     reading: the table's own names taken out first, longest first)."""
     tables = spec.tables
-    titles = {tid: sorted({info.title, *info.titles}, key=len, reverse=True) for tid, info in tables.items()}
+    # Longest first, then in code-point order: never the order of a set, which varies with the hash seed.
+    titles = {tid: sorted({info.title, *info.titles}, key=lambda t: (-len(t), t)) for tid, info in tables.items()}
     others = {tid: [t for o in tables if o != tid for t in titles[o]] for tid in tables}
 
     def screen(ctx: Context) -> int | None:

@@ -160,7 +160,8 @@ def kind_empty_statement(ctx: Context, compiled: Compiled) -> Iterator[Violation
 
 def _names_other_tables(ctx: Context) -> Iterator[Violation]:
     tables = ctx.spec.tables
-    titles = {tid: sorted({info.title, *info.titles}, key=len, reverse=True) for tid, info in tables.items()}
+    # Longest first, then in code-point order: never the order of a set, which varies with the hash seed.
+    titles = {tid: sorted({info.title, *info.titles}, key=lambda t: (-len(t), t)) for tid, info in tables.items()}
     for tid in ctx.profile.tables:
         if not ctx.is_empty(tid):
             continue
