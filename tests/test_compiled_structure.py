@@ -230,6 +230,9 @@ def test_screen(
         (r".x", None),
         (r"(?i)abc", None),
         (r"[^a]b", None),
+        (r"[a-c]x|某", set("abc某")),  # a range gives every character in it, both ends included
+        ("[\x01-\u0100]", {chr(c) for c in range(1, 257)}),  # 256 characters: still a pre-filter
+        ("[\x00-\u0100]", None),  # 257: wider than _WIDEST_RANGE, no use as a pre-filter
     ],
 )
 def test_first_characters(pattern: str, chars: set[str] | None) -> None:
