@@ -125,7 +125,7 @@ def test_the_fixed_corpus_agrees_and_exercises_every_screen() -> None:
         d.split(":", 1)[0] for d in differing
     )
     assert sum(label.startswith("seeded ") for label in labels) == 2 * SEEDED_PER_PROFILE * len(PROFILES)
-    screened = set(get_engine(SPEC, "compiled").screens)  # type: ignore[attr-defined]
+    screened = set(get_engine(get_spec(), "compiled").screens)  # type: ignore[attr-defined]
     failing = {why: rules for why, rules in unexercised(screened, seen).items() if rules}
     assert not failing, "screens not exercised both ways over the corpus:\n" + json.dumps(
         failing, ensure_ascii=False, indent=1
@@ -216,6 +216,8 @@ def test_a_ci_run_validates_at_least_1000_generated_documents() -> None:
 
 
 # ------------------------------------------------------------------------------------------ screens
+# The engine is looked up at test time (get_spec()), never through SPEC: a test of the command line clears
+# the spec cache, after which validate() uses a new Spec and its own engine.
 def _rules_found_on_the_seed() -> list[str]:
     return sorted({f.rule for f in validate(SEED, engine="interpreter").findings if "." in f.rule})
 
@@ -224,7 +226,7 @@ def test_screens_that_hide_findings_are_caught(monkeypatch: pytest.MonkeyPatch) 
     """Screens that say clean where the interpreter finds something (not every one is asked: a rule on a
     table with schema findings runs the interpreter's kind)."""
     found = _rules_found_on_the_seed()
-    monkeypatch.setattr(get_engine(SPEC, "compiled"), "screens", {rule: lambda ctx: 1 for rule in found})
+    monkeypatch.setattr(get_engine(get_spec(), "compiled"), "screens", {rule: lambda ctx: 1 for rule in found})
     seen = observe(lambda: SEED)
     assert seen.difference is not None and len(seen.difference) < 4000
     assert any(rule in seen.difference for rule in found), seen.difference
@@ -233,14 +235,14 @@ def test_screens_that_hide_findings_are_caught(monkeypatch: pytest.MonkeyPatch) 
 def test_a_screen_that_drops_an_applied_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     report = validate(CLEAN, engine="interpreter")
     rule = sorted(report.applied - {f.rule for f in report.findings})[0]
-    monkeypatch.setattr(get_engine(SPEC, "compiled"), "screens", {rule: lambda ctx: 0})
+    monkeypatch.setattr(get_engine(get_spec(), "compiled"), "screens", {rule: lambda ctx: 0})
     seen = observe(lambda: CLEAN)
     assert seen.difference is not None and "applied" in seen.difference and rule in seen.difference
 
 
 def test_a_screen_never_clean_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     found = _rules_found_on_the_seed()
-    monkeypatch.setattr(get_engine(SPEC, "compiled"), "screens", {rule: lambda ctx: None for rule in found})
+    monkeypatch.setattr(get_engine(get_spec(), "compiled"), "screens", {rule: lambda ctx: None for rule in found})
     failing = unexercised(set(found), [observe(lambda: SEED)])
     assert failing == {"never clean": found, "never reported by the interpreter (no finding, no skip)": []}
 

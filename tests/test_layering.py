@@ -12,6 +12,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "validator" / "budget_disclosure"
 
+
 def modules() -> dict[str, Path]:
     """Every module of the package by its dotted name (a package by the name of its ``__init__``)."""
     out: dict[str, Path] = {}

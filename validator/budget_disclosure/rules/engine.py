@@ -56,6 +56,7 @@ class Engine:
                 raise SpecError(f"unknown rule kind {rule.kind!r}", file=rule.file, line=rule.line, rule=rule.id)
             self.compiled[rule.id] = self._compile(rule)
         self.required = self._check_requires()
+        self._tables = {rid: c.needs - {"narrative"} for rid, c in self.compiled.items()}  # the tables it reads
         # The tables a rule's ``when`` reads: a condition on a table with schema findings cannot be decided.
         self._when_tables = {
             rid: frozenset(parse_ref(t).root for t in refs_in(list(c.rule.when))) - {"narrative", "document"}
@@ -205,6 +206,10 @@ class Engine:
         """Set ``ctx.excluded`` for the rule and return the tables beyond the document it names (None: the
         rule does not run, and is listed as skipped when it should say why)."""
         ctx = run.ctx
+        tables = self._tables[compiled.rule.id]
+        if not run.broken and tables <= run.present and (run.narrative or "narrative" not in compiled.needs):
+            ctx.excluded = frozenset()  # the common case: everything the rule reads is there and sound
+            return frozenset()
         # A table the profile does not require and the document does not have: rules on it do not
         # apply (nothing was left unchecked). Present, any known table is checked like the others.
         beyond = frozenset(

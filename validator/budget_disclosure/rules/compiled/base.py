@@ -61,10 +61,14 @@ def table(ctx: Context, tid: str) -> dict[str, Any] | None:
 def factor(ctx: Context, tid: str, column: str) -> Decimal | None:
     """The factor to 元 of the amounts in ``column`` of table ``tid``, or None when the interpreter would
     read no amount there (unknown unit, or a precision it cannot use). Looked up once per document."""
+    key = ("base.factor", tid, column)
+    memo = ctx.memo
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
     unit, precision = ctx.formats.at(f"/tables/{tid}/{column}")
-    if unit not in FACTOR or not (precision == "as_written" or type(precision) is int):
-        return None
-    return FACTOR[unit]
+    found = FACTOR[unit] if unit in FACTOR and (precision == "as_written" or type(precision) is int) else None
+    memo[key] = found
+    return found
 
 
 def amount(raw: Any) -> Decimal | None:
