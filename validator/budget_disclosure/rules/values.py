@@ -21,6 +21,7 @@ __all__ = ["Reading", "is_blank", "money_factors", "number_of", "reading_of", "t
 # comparators are taken off, with possessive quantifiers only: one pass, whatever the text.
 _NUMBER = re.compile(r"([+-]?+(?:\d{1,3}+(?:,\d{3})++|\d++)(?:\.\d++)?+)\s*+(\S{0,4}+)")
 _UNIT = re.compile(r"%|[^\d\s]{1,4}")
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits, perhaps with decimals, and nothing else
 # Longest text that can hold an accepted number: its digits, separators, sign, comparator, point, unit
 # and some blanks. Anything longer is not "a number with its unit" and is not parsed at all.
 _LONGEST = 3 * MAX_DIGITS
@@ -110,6 +111,11 @@ def reading_of(
         return Reading(None, dec, "", _places(dec), None)
     if not isinstance(value, str) or len(value) > _LONGEST:
         return None
+    if _PLAIN.fullmatch(value):
+        # The commonest indicator value ("976.43"): itself, with no comparator and no unit, read without
+        # the search below (no comparator or word begins or ends such a text).
+        dec = Decimal(value)
+        return None if out_of_range(dec) else Reading(None, dec, "", _places(dec), (money or {}).get(""))
     text = value.translate(_WIDE).strip()
     comparator = None
     for word, sign in _BEFORE:

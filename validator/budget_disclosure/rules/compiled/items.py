@@ -23,7 +23,6 @@ from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Any
 
-from ...amounts import out_of_range
 from ...codelists import Framework
 from ...spec import Spec
 from ..bind import BoundRef
@@ -44,7 +43,7 @@ from ..kinds.items import (
     row_units,
 )
 from ..refs import Ref, Step
-from ..values import _LONGEST, Reading, _places, is_blank, reading_of, text_of
+from ..values import Reading, is_blank, reading_of, text_of
 from ..where import field_of, has_field
 from .base import UNSURE, Screen, ScreenFactory, guarded, reach
 
@@ -124,7 +123,7 @@ class Rows:
             known = self.memo[("reading", field)] = {}
         if i in known:
             return known[i]
-        found = known[i] = _reading(self.values(field)[i])
+        found = known[i] = reading_of(self.values(field)[i])
         return found
 
     def lacks(self, needs: tuple[tuple[str, str], ...]) -> bool:
@@ -326,19 +325,6 @@ def each_text(rows: Rows, items: Items, indexes: Iterable[int]) -> list[str | No
         texts = rows.texts(items.field)
         return [texts[i] for i in indexes]
     return [text_of(v) for v in each_value(rows, items, indexes)]
-
-
-# The commonest indicator value: plain digits, perhaps with decimals ("976.43"). ``reading_of`` reads it as
-# itself, with no comparator and no unit (none of its comparators or words begins or ends such a text).
-_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-
-
-def _reading(value: Any) -> Reading | None:
-    """``reading_of(value)``, without its search for comparators and units when the value is plain digits."""
-    if type(value) is str and len(value) <= _LONGEST and _PLAIN.fullmatch(value):
-        number = Decimal(value)
-        return None if out_of_range(number) else Reading(None, number, "", _places(number), None)
-    return reading_of(value)
 
 
 def _read(base: Reading | None, money: Mapping[str, Decimal], units: tuple[str, ...] | None) -> Reading | None:
