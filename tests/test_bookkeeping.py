@@ -236,3 +236,25 @@ def test_a_bound_by_a_misspelt_field_is_refused_at_load(tmp_path: Path) -> None:
     path.write_text(text.replace("max: {field: amount}", "max: {field: amout}", 1), encoding="utf-8")
     with pytest.raises(SpecError, match="amout"):
         Engine(Spec(root))
+
+
+def test_the_kinds_that_record_evaluations_say_so() -> None:
+    """``Kind.evaluates`` is what the compiled engine reads to re-run a screened rule for the grouping by
+    cause: every kind whose rules record an evaluation on the seed, the clean example or any case says so,
+    and every kind that says so records one somewhere."""
+    from budget_disclosure.rules.engines import get_engine
+    from budget_disclosure.rules.kinds import KINDS
+    from budget_disclosure.spec import get_spec
+
+    from .support import CLEAN, SEED, all_cases, load_case
+
+    engine = get_engine(get_spec(), "interpreter")
+    documents = [json.loads(SEED.read_text(encoding="utf-8"), parse_float=Decimal)]
+    documents.append(json.loads(CLEAN.read_text(encoding="utf-8"), parse_float=Decimal))
+    documents += [load_case(p).document for p in all_cases()]
+    recording = set()
+    for document in documents:
+        if isinstance(document, dict) and document.get("profile") in engine.spec.profiles:
+            run = engine.run(document, document["profile"])
+            recording |= {engine.compiled[e.rule].rule.kind for e in run.evaluations}
+    assert recording == {name for name, kind in KINDS.items() if kind.evaluates}

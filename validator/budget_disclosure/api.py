@@ -8,6 +8,7 @@ from typing import Any
 
 from .findings import Report
 from .reader import Limits
+from .rules import DEFAULT_ENGINE
 from .spec import Spec
 from .validation import Selector, validate_source
 
@@ -24,7 +25,7 @@ def validate(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     spec: Spec | None = None,
-    engine: str = "compiled",
+    engine: str = DEFAULT_ENGINE,
 ) -> Report:
     """Validate one disclosure and return its report.
 

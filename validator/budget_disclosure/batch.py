@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 from .errors import BudgetDisclosureError, InputError
 from .findings import Report
 from .reader import Limits
+from .rules import DEFAULT_ENGINE
 
 __all__ = ["DocResult", "Job", "Options", "expand", "run"]
 
@@ -45,7 +46,7 @@ class Options:
     ignore: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     positions: bool = False  # compute line/column of findings (text and SARIF reports)
-    engine: str = "compiled"  # rules/engines.py: "compiled" or "interpreter" (the reference)
+    engine: str = DEFAULT_ENGINE  # rules/engines.py: "compiled" or "interpreter" (the reference)
 
 
 @dataclass(frozen=True)

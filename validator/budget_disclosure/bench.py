@@ -162,9 +162,6 @@ def _write_jsonl(path: Path, n: int) -> int:
     return path.stat().st_size
 
 
-_JSON_OUT = ("--format", "json")
-
-
 def _batch_child(path: str, jobs: int, engine: str) -> None:
     """Run inside a fresh interpreter: validate a JSON Lines file and print time and peak memory."""
     import resource
@@ -180,7 +177,8 @@ def _batch_child(path: str, jobs: int, engine: str) -> None:
             str(jobs),
             "--engine",
             engine,
-            *_JSON_OUT,
+            "--format",
+            "json",
             path,
         ],
         stdout=subprocess.DEVNULL,

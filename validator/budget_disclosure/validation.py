@@ -14,6 +14,7 @@ from .cap import FindingCap
 from .emit import emit
 from .findings import Finding, Report, Skipped
 from .reader import Limits, Problem, read
+from .rules import DEFAULT_ENGINE
 from .spec import Spec, get_spec
 
 __all__ = ["Selector", "validate_source"]
@@ -74,7 +75,7 @@ def validate_source(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     spec: Spec | None = None,
-    engine: str = "compiled",
+    engine: str = DEFAULT_ENGINE,
 ) -> Report:
     """Validate one disclosure that is not a workbook: ``api.validate`` without its workbook branch (its
     docstring says what each option means). A path is read as JSON whatever its name."""

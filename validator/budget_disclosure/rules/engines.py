@@ -28,5 +28,5 @@ def get_engine(spec: Spec, name: str = DEFAULT_ENGINE) -> Engine:
     with _LOCK:
         engine = _ENGINES.get((id(spec), name))
         if engine is None:
-            engine = _ENGINES[(id(spec), name)] = CompiledEngine(spec) if name == "compiled" else Engine(spec)
+            engine = _ENGINES[(id(spec), name)] = CompiledEngine(spec) if name == CompiledEngine.name else Engine(spec)
         return engine

@@ -24,8 +24,6 @@ from .screens import compile_screen
 
 __all__ = ["CompiledEngine"]
 
-# The kinds that record arithmetic evaluations (``Context.evaluations``) for the grouping by cause.
-EVALUATING = frozenset({"sum", "compare", "row_sum", "column_sum", "group_sum", "rollup", "rows_match", "change"})
 _DEFERRED = "engine.deferred"
 
 
@@ -48,7 +46,7 @@ class CompiledEngine(Engine):
             checked = screen(ctx)
             if checked is not None:
                 ctx.checks += checked
-                if not shadow and compiled.rule.kind in EVALUATING:
+                if not shadow and KINDS[compiled.rule.kind].evaluates:
                     ctx.memo.setdefault(_DEFERRED, []).append(compiled)
                 return ()
         return KINDS[compiled.rule.kind].run(ctx, compiled)

@@ -31,6 +31,8 @@ class Kind:
     # Item-wise kinds check every item they can reach: a missing or malformed table removes its items,
     # it does not stop the rule. Other kinds need every table they name.
     partial: bool = False
+    # The kind records each identity it evaluates (``Context.evaluations``), which the grouping by cause reads.
+    evaluates: bool = False
 
     @property
     def doc(self) -> str:
@@ -48,17 +50,17 @@ KINDS: dict[str, Kind] = {
         Kind("empty_statement", s.prepare_empty_statement, s.kind_empty_statement),
         Kind("text_scan", s.prepare_text_scan, s.kind_text_scan, partial=True),
         Kind("table_title", s.prepare_table_title, s.kind_table_title, partial=True),
-        Kind("sum", a.prepare_sum, a.kind_sum),
-        Kind("compare", a.prepare_compare, a.kind_compare),
-        Kind("row_sum", a.prepare_row_sum, a.kind_row_sum),
-        Kind("column_sum", a.prepare_column_sum, a.kind_column_sum),
-        Kind("group_sum", a.prepare_group_sum, a.kind_group_sum),
-        Kind("rollup", a.prepare_rollup, a.kind_rollup),
-        Kind("rows_match", a.prepare_rows_match, a.kind_rows_match),
+        Kind("sum", a.prepare_sum, a.kind_sum, evaluates=True),
+        Kind("compare", a.prepare_compare, a.kind_compare, evaluates=True),
+        Kind("row_sum", a.prepare_row_sum, a.kind_row_sum, evaluates=True),
+        Kind("column_sum", a.prepare_column_sum, a.kind_column_sum, evaluates=True),
+        Kind("group_sum", a.prepare_group_sum, a.kind_group_sum, evaluates=True),
+        Kind("rollup", a.prepare_rollup, a.kind_rollup, evaluates=True),
+        Kind("rows_match", a.prepare_rows_match, a.kind_rows_match, evaluates=True),
         Kind("all_zero", a.prepare_all_zero, a.kind_all_zero, partial=True),
         Kind("percentage", a.prepare_percentage, a.kind_percentage),
         Kind("percentage_base", a.prepare_percentage, a.kind_percentage_base),
-        Kind("change", ch.prepare_change, ch.kind_change),
+        Kind("change", ch.prepare_change, ch.kind_change, evaluates=True),
         Kind("code_hierarchy", c.prepare_code_hierarchy, c.kind_code_hierarchy, partial=True),
         Kind("code_list", c.prepare_code_list, c.kind_code_list, partial=True),
         Kind("codes_match", c.prepare_codes_match, c.kind_codes_match),
